@@ -1,0 +1,31 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "rulewatch",
+    products: [
+        .library(name: "RuleWatchCore", targets: ["RuleWatchCore"]),
+        .executable(name: "rulewatch", targets: ["rulewatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.0.0"),
+    ],
+    targets: [
+        // zlib, for reading `.gz` captures; a system library, not a package.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The library: parse -> model -> series -> detect -> report. Standard library, Glibc and zlib only.
+        .target(
+            name: "RuleWatchCore",
+            dependencies: ["CZlib"]
+        ),
+        .executableTarget(
+            name: "rulewatch",
+            dependencies: [
+                "RuleWatchCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RuleWatchCoreTests", dependencies: ["RuleWatchCore"]),
+        .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch"]),
+    ]
+)

@@ -1,0 +1,39 @@
+/// A chain as a dump declared it.
+public struct ChainInfo: Sendable, Hashable {
+    public var name: String
+    /// `ACCEPT`, `DROP`, `accept`, ...; `nil` for a user chain.
+    public var policy: String?
+    /// The netfilter hook a base chain is attached to, lower case (`prerouting`, `output`):
+    /// iptables' built-in chains by name, nft base chains from their `hook` clause.
+    public var hook: String?
+    /// The policy counters (iptables' built-in chains only).
+    public var packets: Counter?
+    public var bytes: Counter?
+    /// `(N references)` of a listing's user chain.
+    public var references: Int?
+    /// Where it was declared.
+    public var line: Int
+
+    public init(name: String, policy: String? = nil, hook: String? = nil, packets: Counter? = nil,
+                bytes: Counter? = nil, references: Int? = nil, line: Int = 0) {
+        self.name = name
+        self.policy = policy
+        self.hook = hook
+        self.packets = packets
+        self.bytes = bytes
+        self.references = references
+        self.line = line
+    }
+
+    /// iptables' built-in chains, whose hook is their name.
+    public static func builtinHook(_ name: String) -> String? {
+        switch name {
+        case "PREROUTING": return "prerouting"
+        case "INPUT": return "input"
+        case "FORWARD": return "forward"
+        case "OUTPUT": return "output"
+        case "POSTROUTING": return "postrouting"
+        default: return nil
+        }
+    }
+}

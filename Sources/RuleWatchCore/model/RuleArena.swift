@@ -1,0 +1,125 @@
+/// The rules of one table, their text packed into one byte buffer.
+///
+/// A scanner appends each rule's pieces with `write(_:)` and closes it with `append(_:)`;
+/// a consumer walks them with `forEach`, whose `RuleView`s point into the buffer and must not
+/// escape the body. One buffer and one record array per table, reused from table to table,
+/// keep the parser from allocating per rule.
+public struct RuleArena: Sendable {
+    @usableFromInline var bytes: [UInt8] = []
+    @usableFromInline var records: [_RuleRecord] = []
+
+    public init() {}
+
+    public var count: Int { records.count }
+    public var isEmpty: Bool { records.isEmpty }
+
+    /// Where the next `write` lands; a field is `mark..<arena.mark` after writing it.
+    @inlinable public var mark: Int32 { Int32(truncatingIfNeeded: bytes.count) }
+
+    @inlinable
+    public mutating func write(_ slice: ByteSlice) {
+        bytes.append(contentsOf: slice.base)
+    }
+
+    @inlinable
+    public mutating func write(byte: UInt8) { bytes.append(byte) }
+
+    /// Writes `slice` and returns where it landed.
+    @inlinable
+    public mutating func store(_ slice: ByteSlice) -> ArenaRange {
+        let start = mark
+        write(slice)
+        return ArenaRange(start: start, end: mark)
+    }
+
+    public mutating func append(_ record: _RuleRecord) { records.append(record) }
+
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        records.removeAll(keepingCapacity: true)
+    }
+
+    /// Lends each rule, in dump order, to `body`.
+    public func forEach(_ body: (RuleView) throws -> Void) rethrows {
+        try bytes.withUnsafeBytes { raw in
+            for r in records {
+                try body(RuleView(record: r, raw: raw))
+            }
+        }
+    }
+}
+
+/// `start..<end` in a `RuleArena`'s buffer.
+public struct ArenaRange: Sendable, Hashable {
+    public var start: Int32
+    public var end: Int32
+    @inlinable public init(start: Int32, end: Int32) { self.start = start; self.end = end }
+    public static let empty = ArenaRange(start: 0, end: 0)
+}
+
+/// A listing rule's columns, as ranges in the arena (each a sub-range of the rule's text).
+public struct ListingColumns: Sendable, Hashable {
+    public var proto, opt, inInterface, outInterface, source, destination, match: ArenaRange
+    public init(proto: ArenaRange, opt: ArenaRange, inInterface: ArenaRange, outInterface: ArenaRange,
+                source: ArenaRange, destination: ArenaRange, match: ArenaRange) {
+        self.proto = proto; self.opt = opt; self.inInterface = inInterface; self.outInterface = outInterface
+        self.source = source; self.destination = destination; self.match = match
+    }
+}
+
+/// One rule as a scanner stored it. Public so scanners in other files can build it.
+public struct _RuleRecord: Sendable {
+    public var chain: ArenaRange
+    public var target: ArenaRange
+    public var text: ArenaRange
+    public var columns: ListingColumns?
+    public var packets: Counter?
+    public var bytes: Counter?
+    /// 1-based position in its chain.
+    public var position: Int32
+    /// The line it began on.
+    public var line: Int32
+
+    public init(chain: ArenaRange, target: ArenaRange, text: ArenaRange, columns: ListingColumns? = nil,
+                packets: Counter?, bytes: Counter?, position: Int32, line: Int32) {
+        self.chain = chain; self.target = target; self.text = text; self.columns = columns
+        self.packets = packets; self.bytes = bytes; self.position = position; self.line = line
+    }
+}
+
+/// A rule lent by `RuleArena.forEach`: its fields point into the arena.
+public struct RuleView {
+    public let chain: ByteSlice
+    /// The jump or verdict: `REDIRECT`, `KUBE-SVC-X`, nft `accept` / `redirect` / a chain
+    /// jumped to; empty when the rule has none.
+    public let target: ByteSlice
+    /// The rule as the dump printed it; see `DumpFormat` for each format's shape.
+    public let text: ByteSlice
+    public let packets: Counter?
+    public let bytes: Counter?
+    public let position: Int
+    public let line: Int
+    /// Listing rules only: the columns `prot opt in out source destination` and the match text.
+    public let proto, opt, inInterface, outInterface, source, destination, match: ByteSlice?
+
+    @inlinable
+    init(record r: _RuleRecord, raw: UnsafeRawBufferPointer) {
+        @inline(__always) func s(_ range: ArenaRange) -> ByteSlice {
+            guard let base = raw.baseAddress else { return .empty }
+            return ByteSlice(UnsafeRawBufferPointer(start: base + Int(range.start), count: Int(range.end - range.start)))
+        }
+        chain = s(r.chain)
+        target = s(r.target)
+        text = s(r.text)
+        packets = r.packets
+        bytes = r.bytes
+        position = Int(r.position)
+        line = Int(r.line)
+        if let c = r.columns {
+            proto = s(c.proto); opt = s(c.opt); inInterface = s(c.inInterface); outInterface = s(c.outInterface)
+            source = s(c.source); destination = s(c.destination); match = s(c.match)
+        } else {
+            proto = nil; opt = nil; inInterface = nil; outInterface = nil; source = nil; destination = nil; match = nil
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Glibc
+
+/// A borrowed run of bytes: a line, a field of it, a rule's text in a `RuleArena`.
+///
+/// It does not own its memory and must not outlive the call that lent it (a line lives
+/// until the next `LineReader.next()`, a rule view until its `forEach` body returns).
+/// Comparisons and hashing work on bytes; `string` copies out when a field leaves the parser.
+public struct ByteSlice: @unchecked Sendable {
+    public let base: UnsafeRawBufferPointer
+
+    @inlinable
+    public init(_ base: UnsafeRawBufferPointer) { self.base = base }
+
+    public static let empty = ByteSlice(UnsafeRawBufferPointer(start: nil, count: 0))
+
+    @inlinable public var count: Int { base.count }
+    @inlinable public var isEmpty: Bool { base.count == 0 }
+    @inlinable public subscript(i: Int) -> UInt8 { base[i] }
+
+    /// The byte at `i`, or `nil` past the end.
+    @inlinable
+    public func byte(at i: Int) -> UInt8? { i >= 0 && i < base.count ? base[i] : nil }
+
+    /// Bytes `from..<to`, clamped to the slice.
+    @inlinable
+    public func slice(_ from: Int, _ to: Int) -> ByteSlice {
+        let lo = Swift.max(0, Swift.min(from, base.count))
+        let hi = Swift.max(lo, Swift.min(to, base.count))
+        guard let start = base.baseAddress else { return .empty }
+        return ByteSlice(UnsafeRawBufferPointer(start: start + lo, count: hi - lo))
+    }
+
+    @inlinable
+    public func dropFirst(_ n: Int) -> ByteSlice { slice(n, base.count) }
+
+    /// Copies the bytes out as a `String`, repairing invalid UTF-8.
+    public var string: String { String(decoding: base, as: UTF8.self) }
+
+    /// Without leading and trailing blanks (space, tab, CR).
+    @inlinable
+    public var trimmed: ByteSlice {
+        var lo = 0
+        var hi = base.count
+        while lo < hi, ASCII.isBlank(base[lo]) { lo += 1 }
+        while hi > lo, ASCII.isBlank(base[hi - 1]) { hi -= 1 }
+        return slice(lo, hi)
+    }
+
+    @inlinable
+    public func hasPrefix(_ prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        guard n <= base.count else { return false }
+        if n == 0 { return true }
+        return memcmp(base.baseAddress!, prefix.utf8Start, n) == 0
+    }
+
+    @inlinable
+    public func hasSuffix(_ suffix: StaticString) -> Bool {
+        let n = suffix.utf8CodeUnitCount
+        guard n <= base.count else { return false }
+        if n == 0 { return true }
+        return memcmp(base.baseAddress! + (base.count - n), suffix.utf8Start, n) == 0
+    }
+
+    /// The offset of the first `byte` at or after `from`, using `memchr`.
+    @inlinable
+    public func firstIndex(of byte: UInt8, from: Int = 0) -> Int? {
+        guard from < base.count, let start = base.baseAddress else { return nil }
+        guard let hit = memchr(start + from, Int32(byte), base.count - from) else { return nil }
+        return UnsafeRawPointer(hit) - start
+    }
+
+    /// The offset of the first occurrence of `needle` at or after `from`.
+    public func firstRange(of needle: StaticString, from: Int = 0) -> Int? {
+        let n = needle.utf8CodeUnitCount
+        guard n > 0 else { return from }
+        let first = needle.utf8Start[0]
+        var i = from
+        while let hit = firstIndex(of: first, from: i) {
+            if hit + n > base.count { return nil }
+            if memcmp(base.baseAddress! + hit, needle.utf8Start, n) == 0 { return hit }
+            i = hit + 1
+        }
+        return nil
+    }
+
+    @inlinable
+    public static func == (lhs: ByteSlice, rhs: StaticString) -> Bool {
+        let n = rhs.utf8CodeUnitCount
+        guard lhs.base.count == n else { return false }
+        if n == 0 { return true }
+        return memcmp(lhs.base.baseAddress!, rhs.utf8Start, n) == 0
+    }
+
+    @inlinable
+    public static func == (lhs: ByteSlice, rhs: ByteSlice) -> Bool {
+        guard lhs.base.count == rhs.base.count else { return false }
+        if lhs.base.count == 0 { return true }
+        return memcmp(lhs.base.baseAddress!, rhs.base.baseAddress!, lhs.base.count) == 0
+    }
+
+    /// Splits at runs of blanks, the way a listing's columns are read.
+    public func fields() -> [ByteSlice] {
+        var out: [ByteSlice] = []
+        var i = 0
+        while i < base.count {
+            while i < base.count, ASCII.isBlank(base[i]) { i += 1 }
+            let start = i
+            while i < base.count, !ASCII.isBlank(base[i]) { i += 1 }
+            if i > start { out.append(slice(start, i)) }
+        }
+        return out
+    }
+
+    /// Reads decimal digits as a number; `nil` when empty, not all digits, or too large.
+    @inlinable
+    public var decimal: UInt64? {
+        guard !isEmpty else { return nil }
+        var value: UInt64 = 0
+        for i in 0..<base.count {
+            let d = base[i] &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(d))
+            if o1 || o2 { return nil }
+            value = a
+        }
+        return value
+    }
+}
+
+/// Bytes named once, and the classes the scanners test.
+public enum ASCII {
+    public static let newline = UInt8(ascii: "\n")
+    public static let carriageReturn = UInt8(ascii: "\r")
+    public static let space = UInt8(ascii: " ")
+    public static let tab = UInt8(ascii: "\t")
+    public static let hash = UInt8(ascii: "#")
+    public static let colon = UInt8(ascii: ":")
+    public static let comma = UInt8(ascii: ",")
+    public static let quote = UInt8(ascii: "\"")
+    public static let backslash = UInt8(ascii: "\\")
+    public static let slash = UInt8(ascii: "/")
+    public static let star = UInt8(ascii: "*")
+    public static let openBracket = UInt8(ascii: "[")
+    public static let closeBracket = UInt8(ascii: "]")
+    public static let openBrace = UInt8(ascii: "{")
+    public static let closeBrace = UInt8(ascii: "}")
+    public static let openParen = UInt8(ascii: "(")
+    public static let closeParen = UInt8(ascii: ")")
+    public static let dash = UInt8(ascii: "-")
+    public static let plus = UInt8(ascii: "+")
+    public static let dot = UInt8(ascii: ".")
+    public static let at = UInt8(ascii: "@")
+    public static let zero = UInt8(ascii: "0")
+    public static let nine = UInt8(ascii: "9")
+
+    /// Space, tab or CR: what separates columns and trails lines.
+    @inlinable public static func isBlank(_ b: UInt8) -> Bool { b == space || b == tab || b == carriageReturn }
+    @inlinable public static func isDigit(_ b: UInt8) -> Bool { b &- zero < 10 }
+    @inlinable public static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) &- UInt8(ascii: "a") < 26 }
+}

@@ -1,0 +1,42 @@
+/// Where a parsed capture goes: snapshot by snapshot, table by table.
+///
+/// `CaptureParser` calls `beginSnapshot`, then `table` for each of its tables, then
+/// `endSnapshot`; tables arrive whole and the `ParsedTable` is reused after `table` returns,
+/// so a sink copies out what it keeps.
+public protocol DumpSink {
+    /// `false` for sinks that only add up (`parse --summary`): scanners then fill in a
+    /// table's counts and skip storing its chains and rules.
+    var wantsRules: Bool { get }
+    mutating func beginSnapshot(_ header: SnapshotHeader) throws
+    mutating func table(_ table: ParsedTable) throws
+    /// - Parameter partial: the snapshot was cut off (its last table did not end).
+    mutating func endSnapshot(_ header: SnapshotHeader, partial: Bool) throws
+}
+
+/// What `parse --summary` prints: totals over every snapshot.
+public struct Summary: DumpSink, Sendable, Hashable {
+    public var snapshots = 0
+    public var chains = 0
+    public var rules = 0
+    public var counted = 0
+    public var packets: UInt64 = 0
+    public var bytes: UInt64 = 0
+
+    public init() {}
+    public var wantsRules: Bool { false }
+
+    public mutating func beginSnapshot(_ header: SnapshotHeader) { snapshots += 1 }
+    public mutating func endSnapshot(_ header: SnapshotHeader, partial: Bool) {}
+    public mutating func table(_ t: ParsedTable) {
+        chains += t.chainCount
+        rules += t.ruleCount
+        counted += t.countedCount
+        packets &+= t.printedPackets
+        bytes &+= t.printedBytes
+    }
+
+    /// `snapshots=N chains=N rules=N counted=N pkts=N bytes=N`
+    public var line: String {
+        "snapshots=\(snapshots) chains=\(chains) rules=\(rules) counted=\(counted) pkts=\(packets) bytes=\(bytes)"
+    }
+}

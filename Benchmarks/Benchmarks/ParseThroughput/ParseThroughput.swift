@@ -1,0 +1,54 @@
+import Benchmark
+import RuleWatchCore
+
+/// Parses the kube node's real kernel dumps, one benchmark per format.
+///
+/// Each iteration parses one whole dump (about 7 MB, 33,000 rules; the size is in the name),
+/// so `throughput` is dumps per second; the custom `MB/s` and `Krules/s` metrics give the
+/// rate directly. `summary` runs the `parse --summary` path (counts only); `rules` stores
+/// every rule, as `analyze` needs.
+let benchmarks: @Sendable () -> Void = {
+    let mbPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
+    let krulesPerSecond = BenchmarkMetric.custom("Krules/s", polarity: .prefersLarger, useScalingFactor: false)
+
+    // Machines are noisy (an untouched benchmark moved 9%): flag only large moves.
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.throughput, .peakMemoryResident, .mallocCountTotal, mbPerSecond, krulesPerSecond],
+        warmupIterations: 2,
+        maxDuration: .seconds(2),
+        maxIterations: 200,
+        thresholds: [
+            .throughput: .init(relative: [.p50: 25.0]),
+            mbPerSecond: .init(relative: [.p50: 25.0]),
+            krulesPerSecond: .init(relative: [.p50: 25.0]),
+            .peakMemoryResident: .init(relative: [.p50: 20.0]),
+            .mallocCountTotal: .init(relative: [.p50: 10.0], absolute: [.p50: 200]),
+        ]
+    )
+
+    let dumps: KubeNodeDumps
+    do {
+        dumps = try KubeNodeDumps.prepare()
+    } catch {
+        fatalError("\(error)")
+    }
+
+    for format in KubeNodeDumps.Format.allCases {
+        let size = dumps.size(format)
+        let megabytes = Double(size) / 1_000_000
+        let label = "\(format.label) \((megabytes * 10).rounded() / 10) MB"
+        for wantsRules in [false, true] {
+            Benchmark("\(label) \(wantsRules ? "rules" : "summary")") { benchmark, bytes in
+                let start = ContinuousClock.now
+                let rules = wantsRules ? RuleCountingSink.parse(bytes) : SummaryOnly.parse(bytes)
+                let elapsed = ContinuousClock.now - start
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                blackHole(rules)
+                benchmark.measurement(mbPerSecond, Int(megabytes / seconds))
+                benchmark.measurement(krulesPerSecond, Int(Double(rules) / seconds / 1000))
+            } setup: {
+                try dumps.load(format)
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// A package of its own, so the benchmark harness and its malloc interposer stay out of the
+// main package's dependencies.
+let package = Package(
+    name: "Benchmarks",
+    dependencies: [
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.0.0", traits: ["MallocInterposer"]),
+        .package(name: "rulewatch", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "ParseThroughput",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "RuleWatchCore", package: "rulewatch"),
+            ],
+            path: "Benchmarks/ParseThroughput",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)

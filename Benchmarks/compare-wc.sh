@@ -1,0 +1,104 @@
+#!/bin/bash
+# How close is `rulewatch parse --summary` to just reading the bytes? Times it against
+# `wc -l` on the kube node's 70 MB rolling capture (10 snapshots of 33,000 rules).
+#
+#   Benchmarks/compare-wc.sh [--scratch-path DIR] [--pairs N]
+#
+# Builds rulewatch in release (into DIR, default the package's .build; or $RULEWATCH_SCRATCH),
+# makes the capture if it is not cached under Benchmarks/.build/data (that needs root: it
+# loads rules into a throwaway network namespace), then runs `wc -l` and `rulewatch parse
+# --summary` alternately, N pairs (5), warm cache. Prints the median wall time, MB/s, the
+# ratio rulewatch/wc and peak RSS; then times `rulewatch analyze` once, if it exists.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+scratch=${RULEWATCH_SCRATCH:-$root/.build}
+pairs=5
+while [ $# -gt 0 ]; do
+    case $1 in
+        --scratch-path) scratch=${2:?}; shift 2 ;;
+        --pairs) pairs=${2:?}; shift 2 ;;
+        *) echo "usage: $0 [--scratch-path DIR] [--pairs N]" >&2; exit 64 ;;
+    esac
+done
+
+if [ ! -x /usr/bin/time ]; then
+    echo "installing GNU time (apt package 'time') for peak RSS" >&2
+    apt-get install -y -qq time >/dev/null
+fi
+
+echo "building rulewatch (release) in $scratch" >&2
+(cd "$root" && swift build -c release --product rulewatch --scratch-path "$scratch" 2>&1 | tail -1 >&2)
+bin="$scratch/release/rulewatch"
+
+data="$here/.build/data"
+capture="$data/kube-node-capture.txt"
+if [ ! -s "$capture" ]; then
+    echo "making the capture (10 snapshots, 3000 services) in $capture" >&2
+    mkdir -p "$data"
+    "$root/Samples/kube-node/make-capture.sh" "$capture" --snapshots 10
+fi
+bytes=$(stat -c %s "$capture")
+cat "$capture" > /dev/null  # warm the page cache for both
+
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+
+# Runs a command under GNU time; prints "seconds peak_kib status". The wall time comes from
+# a nanosecond clock, as time's own %e has only centiseconds.
+measure() {
+    local start end status=0
+    start=$(date +%s%N)
+    /usr/bin/time -f '%e %M' -o "$tmp" "$@" > /dev/null || status=$?
+    end=$(date +%s%N)
+    echo "$(( (end - start) / 1000 ))e-6 $(tail -1 "$tmp" | cut -d' ' -f2) $status"
+}
+
+# Measures a command that must succeed.
+measure_ok() {
+    local t m s
+    read -r t m s < <(measure "$@")
+    if [ "$s" != 0 ]; then
+        echo "$0: '$*' failed with status $s" >&2
+        exit 1
+    fi
+    echo "$t $m"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+wc_times=() wc_rss=() rw_times=() rw_rss=()
+for ((i = 0; i < pairs; i++)); do
+    read -r t m < <(measure_ok wc -l "$capture")
+    wc_times+=("$t"); wc_rss+=("$m")
+    read -r t m < <(measure_ok "$bin" parse --summary "$capture")
+    rw_times+=("$t"); rw_rss+=("$m")
+done
+
+wc_med=$(printf '%s\n' "${wc_times[@]}" | median)
+rw_med=$(printf '%s\n' "${rw_times[@]}" | median)
+wc_max=$(printf '%s\n' "${wc_rss[@]}" | sort -n | tail -1)
+rw_max=$(printf '%s\n' "${rw_rss[@]}" | sort -n | tail -1)
+
+echo "capture: $capture ($(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }'), $(wc -l < "$capture") lines)"
+echo "summary: $("$bin" parse --summary "$capture")"
+awk -v b="$bytes" -v w="$wc_med" -v r="$rw_med" -v wm="$wc_max" -v rm="$rw_max" -v n="$pairs" 'BEGIN {
+    printf "%-24s %10s %10s %12s\n", "", "median s", "MB/s", "peak RSS MiB"
+    printf "%-24s %10.3f %10.0f %12.1f\n", "wc -l", w, b / 1e6 / w, wm / 1024
+    printf "%-24s %10.3f %10.0f %12.1f\n", "rulewatch parse --summary", r, b / 1e6 / r, rm / 1024
+    printf "ratio rulewatch/wc: %.2f (median of %d pairs)\n", r / w, n
+}'
+
+if "$bin" analyze --help > /dev/null 2>&1; then
+    read -r t m s < <(measure "$bin" analyze "$capture")
+    # analyze's exit status says what it found (see its --help); only a crash or a
+    # refusal to read the capture makes the figure meaningless.
+    if [ "$s" -lt 64 ]; then
+        awk -v b="$bytes" -v t="$t" -v m="$m" -v s="$s" 'BEGIN {
+            printf "%-24s %10.3f %10.0f %12.1f   (exit %d)\n", "rulewatch analyze", t, b / 1e6 / t, m / 1024, s }'
+    else
+        echo "rulewatch analyze: exit status $s on the capture (figure skipped)"
+    fi
+else
+    echo "rulewatch analyze: not available in this build (skipped)"
+fi

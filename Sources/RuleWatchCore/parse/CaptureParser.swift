@@ -1,0 +1,287 @@
+import Glibc
+
+/// Reads a capture: one or more files holding dumps one after another, with timestamp lines
+/// between them, and hands it to a `DumpSink` snapshot by snapshot.
+///
+/// A capture's lines go, one at a time, to the scanner of the dump they are in; a line the
+/// scanner turns down is looked at here: a timestamp, an inline `# egress ok=N total=N`, the
+/// start of another dump (detected from its first line, section by section, unless
+/// `ParseOptions.format` says), a comment, or junk (a warning). Snapshots are cut by
+/// `_SnapshotAssembler`: at a timestamp line, and where a table already seen in the current
+/// snapshot comes again.
+///
+/// Several files are one capture, in order; `-` is standard input; gzip files are inflated as
+/// they are read. Memory stays fixed: one line buffer, one table at a time.
+public struct CaptureParser {
+    public var options: ParseOptions
+    /// Each warning, as it is found. In strict mode the first one is thrown instead.
+    public var onWarning: (Diagnostic) -> Void
+    /// Called every few MiB with the bytes read so far and, when known, the total.
+    public var onProgress: ((_ read: Int, _ total: Int?) -> Void)?
+
+    /// Warnings printed per file before the rest are only counted.
+    public var warningLimit = 20
+
+    /// The line buffer's size: lines longer than this come in pieces. Tests make it small to
+    /// cut the input at every place.
+    var bufferCapacity = LineReader.defaultCapacity
+
+    public init(options: ParseOptions = ParseOptions(), onWarning: @escaping (Diagnostic) -> Void = { _ in }) {
+        self.options = options
+        self.onWarning = onWarning
+    }
+
+    /// Parses `files` (`-` or none: standard input) as one capture.
+    ///
+    /// - Throws: `CaptureError` (exit 66 for a missing file, 65 for a file that is no dump
+    ///   or, in strict mode, any warning; 74 when reading fails), or what the sink throws.
+    public func parse<S: DumpSink>(files: [String], into sink: inout S) throws {
+        let paths = files.isEmpty ? ["-"] : files
+        var inputs: [(name: String, fd: Int32, size: Int?)] = []
+        defer { for i in inputs where i.fd > 0 { Glibc.close(i.fd) } }
+        for path in paths {
+            if path == "-" {
+                inputs.append(("<stdin>", 0, nil))
+                continue
+            }
+            switch Syscall.openForReading(path) {
+            case .success(let fd):
+                if Syscall.isDirectory(fd) {
+                    Glibc.close(fd)
+                    throw CaptureError(Diagnostic(.error, file: path, "Is a directory"), exitStatus: 66)
+                }
+                inputs.append((path, fd, Syscall.fileSize(fd)))
+            case .failure(let failure):
+                throw CaptureError(Diagnostic(.error, file: path, failure.message), exitStatus: 66)
+            }
+        }
+        let total: Int? = inputs.allSatisfy { $0.size != nil } ? inputs.reduce(0) { $0 + ($1.size ?? 0) } : nil
+        try withUnsafeMutablePointer(to: &sink) { sinkPointer in
+            var assembler = _SnapshotAssembler(sink: sinkPointer, parser: self)
+            var done = 0
+            for input in inputs {
+                let source: ByteSource
+                var gzip: GzipReader?
+                if input.fd != 0 && GzipReader.looksCompressed(input.fd) {
+                    do {
+                        gzip = try GzipReader(fd: input.fd)
+                    } catch let failure as ReadFailure {
+                        throw CaptureError(Diagnostic(.error, file: input.name, failure.message), exitStatus: 74)
+                    }
+                    source = .gzip(gzip!)
+                } else {
+                    source = .descriptor(input.fd)
+                }
+                var reader = LineReader(source: source, capacity: bufferCapacity)
+                defer { reader.close() }
+                try parseFile(&reader, name: input.name, assembler: &assembler, progressBase: done, total: total)
+                if let gzip, gzip.cutOff {
+                    try assembler.warn(Diagnostic(.warning, file: input.name, "gzip data ends early: the file is cut off"))
+                }
+                done += input.size ?? 0
+            }
+            try assembler.endCapture()
+        }
+    }
+
+    /// Parses a capture held in memory (tests, benchmarks, the fuzzer).
+    public func parse<S: DumpSink>(bytes: UnsafeRawBufferPointer, name: String, into sink: inout S) throws {
+        try withUnsafeMutablePointer(to: &sink) { sinkPointer in
+            var assembler = _SnapshotAssembler(sink: sinkPointer, parser: self)
+            var reader = LineReader(source: .memory(bytes, offset: 0), capacity: bufferCapacity)
+            defer { reader.close() }
+            try parseFile(&reader, name: name, assembler: &assembler, progressBase: 0, total: bytes.count)
+            try assembler.endCapture()
+        }
+    }
+
+    /// Parses a capture held in a byte array.
+    public func parse<S: DumpSink>(bytes: [UInt8], name: String, into sink: inout S) throws {
+        try bytes.withUnsafeBytes { try parse(bytes: $0, name: name, into: &sink) }
+    }
+
+    // MARK: - Internals
+
+    private enum Mode { case none, listing, save, nft, json }
+
+    private func parseFile<S: DumpSink>(_ reader: inout LineReader, name: String,
+                                        assembler: inout _SnapshotAssembler<S>,
+                                        progressBase: Int, total: Int?) throws {
+        let wantsRules = assembler.sink.pointee.wantsRules
+        var listing = ListingScanner(options: options, wantsRules: wantsRules, source: name)
+        var save = SaveScanner(options: options, wantsRules: wantsRules, source: name)
+        var nft = NftTextScanner(options: options, wantsRules: wantsRules, source: name)
+        var json = NftJSONScanner(options: options, wantsRules: wantsRules, source: name)
+        var mode = Mode.none
+        var sawDump = false
+        var sawContent = false
+        var sawMarkers = false
+        // Junk before the first dump is only worth a warning if a dump follows.
+        var earlyJunk: [Int] = []
+        var nextProgress = 32 << 20
+        assembler.beginFile(name)
+
+        func feed(_ line: Line) throws -> FeedResult {
+            switch mode {
+            case .none: return .notMine
+            case .listing: return try listing.feed(line, into: &assembler)
+            case .save: return try save.feed(line, into: &assembler)
+            case .nft: return try nft.feed(line, into: &assembler)
+            case .json: return try json.feed(line, into: &assembler)
+            }
+        }
+
+        func finishSection() throws {
+            switch mode {
+            case .none: break
+            case .listing: try listing.finish(into: &assembler)
+            case .save: try save.finish(into: &assembler)
+            case .nft: try nft.finish(into: &assembler)
+            case .json: try json.finish(into: &assembler)
+            }
+            mode = .none
+        }
+
+        func start(_ newMode: Mode, with line: Line) throws {
+            mode = newMode
+            if !sawDump {
+                sawDump = true
+                for n in earlyJunk {
+                    try assembler.warn(Diagnostic(.warning, file: name, line: n, "unreadable line outside any dump, skipped"))
+                }
+                earlyJunk = []
+            }
+            let result = try feed(line)
+            if case .invalid(let why) = result {
+                try assembler.warn(Diagnostic(.warning, file: name, line: line.number, why))
+            }
+        }
+
+        do {
+            while let line = try reader.next() {
+                if reader.bytesRead >= nextProgress, let onProgress {
+                    onProgress(progressBase + reader.bytesRead, total)
+                    nextProgress = reader.bytesRead + (32 << 20)
+                }
+                let whole = line.isFirstPiece && line.isLastPiece
+                if mode == .json || whole {
+                    switch try feed(line) {
+                    case .consumed:
+                        continue
+                    case .invalid(let why):
+                        try assembler.warn(Diagnostic(.warning, file: name, line: line.number, why))
+                        continue
+                    case .notMine:
+                        try finishSection()
+                    }
+                } else if !line.isFirstPiece {
+                    continue  // the rest of an overlong line, already dealt with
+                }
+                let text = line.bytes.trimmed
+                if text.isEmpty { continue }
+                sawContent = true
+                if !whole {
+                    // Only nft's JSON comes as lines longer than the buffer.
+                    if (options.format == nil || options.format == .nftJSON), text[0] == ASCII.openBrace {
+                        try start(.json, with: line)
+                    } else {
+                        try assembler.warn(Diagnostic(.warning, file: name, line: line.number,
+                                                      "line longer than \(bufferCapacity) bytes, skipped"))
+                    }
+                    continue
+                }
+                if let time = TimestampParser.line(text, zone: options.timeZone) {
+                    try finishSection()
+                    try assembler.timestamp(time, line: line.number)
+                    sawMarkers = true
+                    continue
+                }
+                if text.hasPrefix("# egress") {
+                    if let sample = Self.egress(text) {
+                        assembler.egress(sample)
+                        sawMarkers = true
+                    } else {
+                        try assembler.warn(Diagnostic(.warning, file: name, line: line.number,
+                                                      "expected '# egress ok=N total=N'"))
+                    }
+                    continue
+                }
+                if let detected = detect(text) {
+                    try start(detected, with: line)
+                    continue
+                }
+                if text[0] == ASCII.hash { continue }  // a comment between dumps
+                if let forced = options.format {
+                    try start(Self.mode(forced), with: line)
+                    continue
+                }
+                if sawDump {
+                    try assembler.warn(Diagnostic(.warning, file: name, line: line.number,
+                                                  "unreadable line outside any dump, skipped"))
+                } else if earlyJunk.count < warningLimit {
+                    earlyJunk.append(line.number)
+                }
+            }
+            try finishSection()
+        } catch let failure as ReadFailure {
+            throw CaptureError(Diagnostic(.error, file: name, failure.message), exitStatus: 74)
+        }
+        if !sawDump {
+            if sawContent && !sawMarkers {
+                throw CaptureError(Diagnostic(.error, file: name, "not an iptables or nftables dump"), exitStatus: 65)
+            }
+            try assembler.warn(Diagnostic(.warning, file: name, sawContent ? "no dump in file" : "empty file, no snapshot"))
+        }
+        try assembler.endFile()
+    }
+
+    /// Which dump a line begins, from its first bytes.
+    private func detect(_ t: ByteSlice) -> Mode? {
+        let mode: Mode?
+        switch t[0] {
+        case UInt8(ascii: "C") where t.hasPrefix("Chain ") && t.firstIndex(of: ASCII.openParen) != nil:
+            mode = .listing
+        case ASCII.star where t.count > 1 && ASCII.isLetter(t[1]):
+            mode = .save
+        case ASCII.colon where t.count > 1 && t.firstIndex(of: ASCII.openBracket) != nil:
+            mode = .save
+        case ASCII.openBracket where t.firstRange(of: "] -A ") != nil:
+            mode = .save
+        case ASCII.dash where t.hasPrefix("-A "):
+            mode = .save
+        case ASCII.hash where t.hasPrefix("# Generated by ") && t.firstRange(of: "tables") != nil:
+            mode = .save
+        case UInt8(ascii: "t") where t.hasPrefix("table ") && t.firstIndex(of: ASCII.openBrace) != nil:
+            mode = .nft
+        case ASCII.openBrace:
+            mode = .json
+        default:
+            mode = nil
+        }
+        guard let mode, let forced = options.format else { return mode }
+        return Self.mode(forced) == mode ? mode : nil
+    }
+
+    private static func mode(_ format: DumpFormat) -> Mode {
+        switch format {
+        case .listing: return .listing
+        case .save: return .save
+        case .nft: return .nft
+        case .nftJSON: return .json
+        }
+    }
+
+    /// `# egress ok=N total=N`
+    static func egress(_ t: ByteSlice) -> EgressSample? {
+        var ok: UInt64?
+        var total: UInt64?
+        for field in t.dropFirst(8).fields() {
+            guard let eq = field.firstIndex(of: UInt8(ascii: "=")) else { return nil }
+            let key = field.slice(0, eq)
+            let value = field.dropFirst(eq + 1).decimal
+            if key == "ok" { ok = value } else if key == "total" { total = value } else { return nil }
+        }
+        guard let ok, let total, ok <= total else { return nil }
+        return EgressSample(ok: ok, total: total)
+    }
+}

@@ -1,0 +1,91 @@
+extension ListingScanner {
+    /// Reads `Chain NAME (policy ACCEPT 233 packets, 75208 bytes)` or `Chain NAME (2 references)`.
+    ///
+    /// - Parameter start: where the name begins in the line.
+    mutating func chain<R: TableReceiver>(_ line: Line, name start: Int, into receiver: inout R) throws -> FeedResult {
+        let b = line.bytes.base
+        var n = b.count
+        while n > 0, ASCII.isBlank(b[n - 1]) { n -= 1 }
+        var i = start
+        while i < n, ASCII.isBlank(b[i]) { i += 1 }
+        let nameStart = i
+        while i < n, !ASCII.isBlank(b[i]) { i += 1 }
+        let name = nameStart..<i
+        if name.isEmpty { return .invalid("chain header without a name") }
+        let closed = n > i && b[n - 1] == ASCII.closeParen
+        if line.atEndWithoutNewline, !closed { return .invalid("cut-off chain header") }
+
+        let builtin = Self.builtinIndex(line.bytes.slice(name.lowerBound, name.upperBound))
+        if table.chainCount > 0, let k = builtin, sawUserChain || k <= lastBuiltin {
+            try emitTable(into: &receiver)
+        }
+        if commentOpen { closeComment() }
+        if table.chainCount == 0 { table.firstLine = line.number }
+        table.chainCount += 1
+        if let k = builtin {
+            builtins |= 1 << k
+            lastBuiltin = k
+        } else {
+            sawUserChain = true
+        }
+        inChain = true
+        chainHasHeader = false
+        position = 0
+        if wantsRules {
+            let nameBytes = line.bytes.slice(name.lowerBound, name.upperBound)
+            chainName = table.rules.store(nameBytes)
+            var info = ChainInfo(name: nameBytes.string, line: line.number)
+            info.hook = ChainInfo.builtinHook(info.name)
+            readParenthesis(b, from: i, to: n, into: &info)
+            table.chains.append(info)
+        }
+        return .consumed
+    }
+
+    /// Reads `(policy ACCEPT 233 packets, 75208 bytes)`, `(policy DROP)` or `(0 references)`,
+    /// leaving out what is not there.
+    private func readParenthesis(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int, into info: inout ChainInfo) {
+        var i = start
+        while i < end, ASCII.isBlank(b[i]) { i += 1 }
+        guard i < end, b[i] == ASCII.openParen else { return }
+        i += 1
+        // The words inside, without the `,` and `)` that stick to them.
+        func word() -> Range<Int> {
+            while i < end, ASCII.isBlank(b[i]) { i += 1 }
+            let s = i
+            while i < end, !ASCII.isBlank(b[i]) { i += 1 }
+            var e = i
+            while e > s, b[e - 1] == ASCII.comma || b[e - 1] == ASCII.closeParen { e -= 1 }
+            return s..<e
+        }
+        func slice(_ r: Range<Int>) -> ByteSlice {
+            ByteSlice(UnsafeRawBufferPointer(rebasing: b[r]))
+        }
+        let first = word()
+        if slice(first) == "policy" {
+            let policy = word()
+            if !policy.isEmpty { info.policy = slice(policy).string }
+            while true {
+                let value = word()
+                let unit = word()
+                if value.isEmpty || unit.isEmpty { break }
+                let count = _ListingRuleLine.counter(b, value)
+                if slice(unit) == "packets" { info.packets = count } else if slice(unit) == "bytes" { info.bytes = count }
+            }
+        } else if let references = slice(first).decimal {
+            info.references = Int(clamping: references)
+        }
+    }
+
+    /// The built-in chains in the order iptables lists them; `nil` for a user chain.
+    static func builtinIndex(_ name: ByteSlice) -> Int? {
+        switch name.count {
+        case 5 where name == "INPUT": return 1
+        case 6 where name == "OUTPUT": return 3
+        case 7 where name == "FORWARD": return 2
+        case 10 where name == "PREROUTING": return 0
+        case 11 where name == "POSTROUTING": return 4
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Glibc
+
+extension ListingScanner {
+    /// Counts a rule read from `line` and, in rules mode, stores it.
+    mutating func accept(_ r: _ListingRuleLine, line: Line) {
+        let b = line.bytes.base
+        position += 1
+        table.count(packets: r.packets, bytes: r.bytes)
+        if !looksIPv6, options.family == nil { looksIPv6 = Self.showsIPv6(b, r) }
+        let open = Self.openComment(b, from: r.match.lowerBound, to: r.match.upperBound)
+        if let open {
+            commentOpen = true
+            commentLength = r.match.upperBound - open
+        }
+        guard wantsRules else { return }
+
+        func store(_ f: Range<Int>) -> ArenaRange {
+            table.rules.store(ByteSlice(UnsafeRawBufferPointer(rebasing: b[f])))
+        }
+        func field(_ f: Range<Int>) -> ArenaRange {
+            table.rules.write(byte: ASCII.space)
+            return store(f)
+        }
+        let target = store(r.target)
+        let textStart = table.rules.mark
+        let proto = store(r.proto)
+        let opt = r.opt.isEmpty ? ArenaRange(start: table.rules.mark, end: table.rules.mark) : field(r.opt)
+        var inInterface = ArenaRange(start: table.rules.mark, end: table.rules.mark)
+        var outInterface = inInterface
+        if layout.hasInterfaces {
+            inInterface = field(r.inInterface)
+            outInterface = field(r.outInterface)
+        }
+        let source = field(r.source)
+        let destination = field(r.destination)
+        let match = r.match.isEmpty ? ArenaRange(start: table.rules.mark, end: table.rules.mark) : field(r.match)
+        let record = _RuleRecord(
+            chain: chainName, target: target, text: ArenaRange(start: textStart, end: table.rules.mark),
+            columns: ListingColumns(proto: proto, opt: opt, inInterface: inInterface, outInterface: outInterface,
+                                    source: source, destination: destination, match: match),
+            packets: r.packets, bytes: r.bytes, position: position, line: Int32(truncatingIfNeeded: line.number))
+        if open != nil { pending = record } else { table.rules.append(record) }
+    }
+
+    /// Takes `line` as more of an open comment (xtables prints a comment's newlines raw).
+    ///
+    /// - Returns: `false` when the line cannot be one (the comment would grow past what
+    ///   xtables stores): the rule is closed as it stands and the line read afresh.
+    mutating func continueComment(_ line: Line) -> Bool {
+        let b = line.bytes.base
+        var n = b.count
+        let close = Self.commentEnd(b, from: 0, to: n)
+        let reach = close.map { $0 + 2 } ?? n
+        guard commentLength + 1 + reach <= Self.longestComment else {
+            closeComment()
+            return false
+        }
+        let reopened = close.flatMap { Self.openComment(b, from: $0 + 2, to: n) }
+        if close == nil || reopened != nil {
+            // Still open: keep the line as it is, but for the CR of a CRLF file.
+            if n > 0, b[n - 1] == ASCII.carriageReturn { n -= 1 }
+            commentLength = reopened.map { n - $0 } ?? commentLength + 1 + n
+        } else {
+            while n > 0, ASCII.isBlank(b[n - 1]) { n -= 1 }
+            commentOpen = false
+        }
+        if wantsRules, var record = pending {
+            table.rules.write(byte: ASCII.newline)
+            table.rules.write(ByteSlice(UnsafeRawBufferPointer(rebasing: b[0..<n])))
+            record.text.end = table.rules.mark
+            record.columns?.match.end = table.rules.mark
+            pending = record
+            if !commentOpen { closeComment() }
+        }
+        return true
+    }
+
+    /// Ends the open rule where its text stands.
+    mutating func closeComment() {
+        commentOpen = false
+        commentLength = 0
+        if let record = pending {
+            table.rules.append(record)
+            pending = nil
+        }
+    }
+
+    /// `XT_MAX_COMMENT_LEN` less its NUL, plus the `/* ` and ` */` around it.
+    static let longestComment = 255 + 6
+
+    /// Where a `/*` that no `*/` closes starts in `b[from..<to]`, if one does.
+    static func openComment(_ b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int? {
+        guard let base = b.baseAddress else { return nil }
+        var i = from
+        while i < to, let hit = memchr(base + i, Int32(ASCII.slash), to - i) {
+            let s = UnsafeRawPointer(hit) - base
+            guard s + 1 < to, b[s + 1] == ASCII.star else {
+                i = s + 1
+                continue
+            }
+            guard let e = commentEnd(b, from: s + 2, to: to) else { return s }
+            i = e + 2
+        }
+        return nil
+    }
+
+    /// Where the next `*/` starts in `b[from..<to]`.
+    static func commentEnd(_ b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int? {
+        guard let base = b.baseAddress else { return nil }
+        var i = from
+        while i < to, let hit = memchr(base + i, Int32(ASCII.star), to - i) {
+            let s = UnsafeRawPointer(hit) - base
+            if s + 1 < to, b[s + 1] == ASCII.slash { return s }
+            i = s + 1
+        }
+        return nil
+    }
+
+    /// An IPv6 address, ip6tables' ICMP protocol name, or the blank `opt` of old ip6tables.
+    static func showsIPv6(_ b: UnsafeRawBufferPointer, _ r: _ListingRuleLine) -> Bool {
+        if r.opt.isEmpty { return true }
+        for i in r.source where b[i] == ASCII.colon { return true }
+        for i in r.destination where b[i] == ASCII.colon { return true }
+        let proto = ByteSlice(UnsafeRawBufferPointer(rebasing: b[r.proto]))
+        return proto == "icmpv6" || proto == "ipv6-icmp"
+    }
+}

@@ -1,0 +1,188 @@
+// What the tokenizer's events mean in the nft schema: which keys and values are read, and
+// where a table, chain or rule begins and ends. See `_JSONRole` for the layout.
+
+extension NftJSONScanner {
+    var currentRole: _JSONRole { depth < roles.count ? roles[depth] : .other }
+
+    /// The role of a container about to open at `depth + 1`.
+    func childRole(object: Bool) -> _JSONRole {
+        switch currentRole {
+        case .other: return depth == 0 && object ? .top : .other
+        case .top: return !object && topKey == .nftables ? .nftables : .other
+        case .nftables: return object ? .item : .other
+        case .item: return object ? .body : .other
+        case .body: return !object && bodyField == .expr && itemKind == .rule ? .expr : .other
+        case .expr: return object ? .statement : .other
+        case .statement:
+            guard object else { return .other }
+            switch statementKey {
+            case .counter: return .counter
+            case .jump, .goto: return .jump
+            case .xt: return .xt
+            default: return .other
+            }
+        case .counter, .jump, .xt: return .other
+        }
+    }
+
+    mutating func opened<R: TableReceiver>(_ role: _JSONRole, into receiver: inout R) throws {
+        switch role {
+        case .other: break
+        case .top: topKey = .other
+        case .nftables: break
+        case .item:
+            itemKind = .other
+            itemLine = lineNumber
+        case .body:
+            bodyField = .other
+            beginObject()
+        case .expr:
+            guard wantsRules else { break }
+            ruleText.removeAll(keepingCapacity: true)
+            textActive = true
+            textSuppressed = false
+            textFull = false
+            textOn = true
+        case .statement:
+            statementKey = .other
+        case .counter:
+            // `{"counter": {"packets": N, "bytes": M}}` reads `{"counter":null}` in the text.
+            innerField = .other
+            ruleCounted = true
+            rulePackets = 0
+            ruleBytes = 0
+            if textOn { appendText("null") }
+            textSuppressed = true
+            textOn = false
+        case .jump:
+            innerField = .other
+        case .xt:
+            innerField = .other
+            xtType.removeAll(keepingCapacity: true)
+            xtName.removeAll(keepingCapacity: true)
+        }
+    }
+
+    mutating func closed<R: TableReceiver>(_ role: _JSONRole, into receiver: inout R) throws {
+        switch role {
+        case .top:
+            if tableOpen { try emitTable(into: &receiver) }
+        case .body:
+            try endObject(into: &receiver)
+        case .expr:
+            textActive = false
+            textOn = false
+        case .counter:
+            textSuppressed = false
+            textOn = textActive && !textFull
+        case .xt:
+            if wantsRules && xtType.elementsEqual("target".utf8) {
+                ruleTarget.removeAll(keepingCapacity: true)
+                ruleTarget.append(contentsOf: xtName)
+            }
+        case .other, .nftables, .item, .statement, .jump:
+            break
+        }
+    }
+
+    /// A body opens: forget the last object.
+    mutating func beginObject() {
+        objectFamily = nil
+        objectFamilyUnknown = false
+        objectHas = []
+        ruleCounted = false
+        rulePackets = 0
+        ruleBytes = 0
+        if wantsRules {
+            ruleTarget.removeAll(keepingCapacity: true)
+            ruleText.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func keyIsCaptured() -> Bool {
+        switch currentRole {
+        case .top, .item, .body, .statement, .counter, .jump, .xt: return true
+        case .other, .nftables, .expr: return false
+        }
+    }
+
+    mutating func keyRead() {
+        let key = captureCut ? .other : capture.withUnsafeBytes { _JSONKey(ByteSlice($0)) }
+        switch currentRole {
+        case .top: topKey = key
+        case .item: itemKind = key
+        case .body: bodyField = key
+        case .statement:
+            statementKey = key
+            if wantsRules && key.isVerdict { Self.copy(capture, to: &ruleTarget) }
+        case .counter, .jump, .xt: innerField = key
+        case .other, .nftables, .expr: break
+        }
+    }
+
+    func valueStringIsCaptured() -> Bool {
+        switch currentRole {
+        case .body:
+            switch bodyField {
+            case .family, .table: return true
+            case .name: return itemKind == .table || (wantsRules && itemKind == .chain)
+            case .chain: return wantsRules && itemKind == .rule
+            case .hook, .policy: return wantsRules && itemKind == .chain
+            default: return false
+            }
+        case .jump: return wantsRules && innerField == .target
+        case .xt: return wantsRules && (innerField == .type || innerField == .name)
+        default: return false
+        }
+    }
+
+    mutating func stringValueRead() {
+        switch currentRole {
+        case .body:
+            switch bodyField {
+            case .family:
+                objectFamily = capture.withUnsafeBytes { Family(keyword: ByteSlice($0)) }
+                objectFamilyUnknown = objectFamily == nil
+            case .table:
+                Self.copy(capture, to: &objectTable)
+                objectHas.insert(.table)
+            case .name:
+                Self.copy(capture, to: &objectName)
+                objectHas.insert(.name)
+            case .chain:
+                Self.copy(capture, to: &objectChain)
+                objectHas.insert(.chain)
+            case .hook:
+                Self.copy(capture, to: &objectHook)
+                objectHas.insert(.hook)
+            case .policy:
+                Self.copy(capture, to: &objectPolicy)
+                objectHas.insert(.policy)
+            default:
+                break
+            }
+        case .jump:
+            Self.copy(capture, to: &ruleTarget)
+        case .xt:
+            if innerField == .type { Self.copy(capture, to: &xtType) } else { Self.copy(capture, to: &xtName) }
+        default:
+            break
+        }
+    }
+
+    /// Copies, never assigns: the buffers keep their own storage, so nothing is allocated.
+    /// Static, so that writing one field does not copy the whole scanner.
+    static func copy(_ bytes: [UInt8], to buffer: inout [UInt8]) {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: bytes)
+    }
+
+    func valueNumberField() -> _JSONKey {
+        guard currentRole == .counter, innerField == .packets || innerField == .bytes else { return .other }
+        return innerField
+    }
+
+    mutating func numberRead(_ value: UInt64) {
+        if numberField == .packets { rulePackets = value } else { ruleBytes = value }
+    }
+}

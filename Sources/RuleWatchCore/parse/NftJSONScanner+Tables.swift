@@ -1,0 +1,113 @@
+import Glibc
+
+// Objects into tables: which table an object belongs to, what it adds, and handing tables on.
+
+extension NftJSONScanner {
+    /// A body closed: account its object to its table, beginning a new table if it names
+    /// another one.
+    mutating func endObject<R: TableReceiver>(into receiver: inout R) throws {
+        let kind = itemKind
+        let counts = kind == .table || kind == .chain || kind == .rule
+        if objectFamilyUnknown {
+            if counts { note("nft JSON \(kind) with an unknown family, skipped") }
+            return
+        }
+        let nameField: _Fields = kind == .table ? .name : .table
+        if let family = objectFamily, objectHas.contains(nameField) {
+            let same = tableOpen && family == tableFamily
+                && (kind == .table ? objectName == tableKey : objectTable == tableKey)
+            if !same {
+                if tableOpen { try emitTable(into: &receiver) }
+                beginTable(family, named: kind == .table ? objectName : objectTable)
+            }
+        } else if counts {
+            // Without a table of its own it goes with the one in progress, if any.
+            guard tableOpen, kind != .table else {
+                return note("nft JSON \(kind) names no family and table, skipped")
+            }
+        } else {
+            return
+        }
+        switch kind {
+        case .chain:
+            table.chainCount += 1
+            if wantsRules {
+                table.chains.append(ChainInfo(
+                    name: String(decoding: objectName, as: UTF8.self),
+                    policy: objectHas.contains(.policy) ? String(decoding: objectPolicy, as: UTF8.self) : nil,
+                    hook: objectHas.contains(.hook) ? String(decoding: objectHook, as: UTF8.self) : nil,
+                    line: itemLine))
+            }
+        case .rule:
+            try endRule()
+        default:
+            break
+        }
+    }
+
+    mutating func beginTable(_ family: Family, named name: [UInt8]) {
+        tableOpen = true
+        tableFamily = family
+        tableKey.removeAll(keepingCapacity: true)
+        tableKey.append(contentsOf: name)
+        table.family = family
+        table.name = String(decoding: name, as: UTF8.self)
+        table.format = .nftJSON
+        table.source = source
+        table.firstLine = itemLine
+    }
+
+    mutating func endRule() throws {
+        let packets: Counter? = ruleCounted ? .exact(rulePackets) : nil
+        table.count(packets: packets, bytes: ruleCounted ? .exact(ruleBytes) : nil)
+        guard wantsRules else { return }
+        // Arena offsets are 32-bit.
+        guard Int(table.rules.mark) < Int(Int32.max) - 4 * Self.maxRuleText else {
+            return note("table too large: rules past 2 GiB of text are counted, not kept")
+        }
+        let chain: ArenaRange
+        let position: Int32
+        if lastPosition > 0 && arenaHolds(objectChain, at: lastChain) {
+            chain = lastChain
+            position = lastPosition + 1
+        } else {
+            // Rules come chain by chain; a chain met again goes on from where it stopped.
+            if lastPosition > 0 { positions[lastChainName] = lastPosition }
+            let name = String(decoding: objectChain, as: UTF8.self)
+            position = (positions[name] ?? 0) + 1
+            chain = store(objectChain)
+            lastChainName = name
+        }
+        lastChain = chain
+        lastPosition = position
+        let text = store(ruleText)
+        let target = store(ruleTarget)
+        table.rules.append(_RuleRecord(chain: chain, target: target, text: text, packets: packets,
+                                       bytes: ruleCounted ? .exact(ruleBytes) : nil,
+                                       position: position, line: Int32(truncatingIfNeeded: itemLine)))
+    }
+
+    mutating func store(_ bytes: [UInt8]) -> ArenaRange {
+        bytes.withUnsafeBytes { table.rules.store(ByteSlice($0)) }
+    }
+
+    /// The arena's bytes at `range` are `bytes`.
+    func arenaHolds(_ bytes: [UInt8], at range: ArenaRange) -> Bool {
+        let count = Int(range.end - range.start)
+        guard count == bytes.count else { return false }
+        if count == 0 { return true }
+        return table.rules.bytes.withUnsafeBytes { arena in
+            bytes.withUnsafeBytes { memcmp(arena.baseAddress! + Int(range.start), $0.baseAddress!, count) == 0 }
+        }
+    }
+
+    mutating func emitTable<R: TableReceiver>(into receiver: inout R) throws {
+        try receiver.receive(&table)
+        table.reset()
+        tableOpen = false
+        positions.removeAll(keepingCapacity: true)
+        lastChain = .empty
+        lastChainName = ""
+        lastPosition = 0
+    }
+}

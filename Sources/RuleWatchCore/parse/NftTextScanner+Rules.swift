@@ -1,0 +1,164 @@
+import Glibc
+
+// MARK: - Chain bodies and rules
+
+extension NftTextScanner {
+    /// A line of a chain's body: its `type` line, a rule, the end.
+    mutating func chainLine<R: TableReceiver>(_ text: ByteSlice, line: Int, into receiver: inout R) throws -> FeedResult {
+        guard let first = text.byte(at: 0) else { return .consumed }
+        if first &- UInt8(ascii: "a") < 26 {
+            if !chainHasRules {
+                if first == UInt8(ascii: "t"), text.hasPrefix("type ") {
+                    baseChain(text)
+                    return .consumed
+                }
+                if text.hasPrefix("comment ") || text.hasPrefix("policy ") || text.hasPrefix("flags ")
+                    || text.hasPrefix("devices ") {
+                    return .consumed
+                }
+            }
+            if first == UInt8(ascii: "t"), text.hasPrefix("table ") {
+                try emit(truncated: true, into: &receiver)
+                return openTable(text, line: line)
+            }
+            if first == UInt8(ascii: "c"), text.hasPrefix("chain ") {
+                level = 1
+                _ = openChain(text, line: line)
+                return .invalid("chain not closed before the next one")
+            }
+            return ruleLine(text, line: line)
+        }
+        switch first {
+        case ASCII.closeBrace:
+            level = 1
+            return .consumed
+        case ASCII.hash:
+            return NftTextScanner.commentResult(text)
+        default:
+            if NftTextScanner.startsOtherDump(text) { return .notMine }
+            return ruleLine(text, line: line)  // e.g. a raw payload match, `@th,16,16 22`
+        }
+    }
+
+    mutating func ruleLine(_ text: ByteSlice, line: Int) -> FeedResult {
+        chainHasRules = true
+        let counter = NftTextScanner.anonymousCounter(in: text)
+        pending = Pending(packets: counter.map { .exact($0.packets) }, bytes: counter.map { .exact($0.bytes) },
+                          line: line, textStart: table.rules.mark)
+        if wantsRules { writeStatement(text, counter: counter) }
+        if text.firstIndex(of: ASCII.openBrace) != nil {
+            let depth = NftTextScanner.braceDelta(text)
+            if depth > 0 {
+                ruleDepth = depth
+                return .consumed
+            }
+        }
+        finishRule()
+        return .consumed
+    }
+
+    /// A line of a rule whose anonymous set is still open.
+    mutating func continueRule<R: TableReceiver>(_ text: ByteSlice, line: Int, into receiver: inout R) throws -> FeedResult {
+        if NftTextScanner.cutsIn(text) { return .notMine }
+        if text.isEmpty { return .consumed }
+        let counter = NftTextScanner.anonymousCounter(in: text)
+        if pending.packets == nil, let counter {
+            pending.packets = .exact(counter.packets)
+            pending.bytes = .exact(counter.bytes)
+        }
+        if wantsRules {
+            table.rules.write(byte: ASCII.space)
+            writeStatement(text, counter: counter)
+        }
+        ruleDepth += NftTextScanner.braceDelta(text)
+        if ruleDepth <= 0 {
+            ruleDepth = 0
+            finishRule()
+        }
+        return .consumed
+    }
+
+    mutating func finishRule() {
+        table.count(packets: pending.packets, bytes: pending.bytes)
+        guard wantsRules else { return }
+        position += 1
+        let text = ArenaRange(start: pending.textStart, end: table.rules.mark)
+        let target = table.rules.bytes.withUnsafeBytes { _NftVerdict.find(in: $0, text) }
+        table.rules.append(_RuleRecord(chain: chain, target: target, text: text, packets: pending.packets,
+                                       bytes: pending.bytes, position: position,
+                                       line: Int32(truncatingIfNeeded: pending.line)))
+    }
+
+    /// Writes the statement as `DumpFormat.nft` reads: the anonymous counter's values and
+    /// the `# handle N` comment taken out, runs of blanks outside quotes made one space.
+    mutating func writeStatement(_ text: ByteSlice, counter: AnonymousCounter?) {
+        let end = NftTextScanner.endWithoutHandle(text)
+        if let counter, counter.valuesEnd <= end {
+            writeCollapsed(text.slice(0, counter.valuesStart))
+            writeCollapsed(text.slice(counter.valuesEnd, end))
+        } else {
+            writeCollapsed(text.slice(0, end))
+        }
+    }
+
+    private mutating func writeCollapsed(_ s: ByteSlice) {
+        let n = s.count
+        var start = 0
+        var i = 0
+        var quoted = false
+        while i < n {
+            let c = s[i]
+            if c == ASCII.quote {
+                quoted.toggle()
+            } else if !quoted, ASCII.isBlank(c), c != ASCII.space || (i + 1 < n && ASCII.isBlank(s[i + 1])) {
+                table.rules.write(s.slice(start, i))
+                table.rules.write(byte: ASCII.space)
+                while i < n, ASCII.isBlank(s[i]) { i += 1 }
+                start = i
+                continue
+            }
+            i += 1
+        }
+        table.rules.write(s.slice(start, n))
+    }
+}
+
+// MARK: - Counters
+
+extension NftTextScanner {
+    /// `counter packets N bytes M` in a rule; `valuesStart..<valuesEnd` is ` packets N bytes M`.
+    struct AnonymousCounter {
+        var packets: UInt64
+        var bytes: UInt64
+        var valuesStart: Int
+        var valuesEnd: Int
+    }
+
+    /// Finds the anonymous counter by the `k` of `packets`, a rare letter in rules
+    /// (named counters read `counter name "x"` and do not match).
+    static func anonymousCounter(in text: ByteSlice) -> AnonymousCounter? {
+        let needle: StaticString = "counter packets "
+        var from = 11
+        while let k = text.firstIndex(of: UInt8(ascii: "k"), from: from) {
+            from = k + 1
+            guard k + 5 <= text.count,
+                  memcmp(text.base.baseAddress! + (k - 11), needle.utf8Start, 16) == 0 else { continue }
+            var i = k + 5
+            guard let packets = SaveScanner.readDecimal(text, &i), text.dropFirst(i).hasPrefix(" bytes ") else { continue }
+            i += 7
+            guard let bytes = SaveScanner.readDecimal(text, &i) else { continue }
+            return AnonymousCounter(packets: packets, bytes: bytes, valuesStart: k - 4, valuesEnd: i)
+        }
+        return nil
+    }
+
+    /// The end of a statement without a trailing `# handle N`.
+    static func endWithoutHandle(_ text: ByteSlice) -> Int {
+        var j = text.count
+        while j > 0, ASCII.isDigit(text[j - 1]) { j -= 1 }
+        guard j < text.count, j >= 9, text.slice(j - 9, j) == "# handle " else { return text.count }
+        var k = j - 9
+        while k > 0, ASCII.isBlank(text[k - 1]) { k -= 1 }
+        return k
+    }
+}

@@ -1,0 +1,216 @@
+import Glibc
+
+// MARK: - Rule lines
+
+extension SaveScanner {
+    /// `[p:b] -A CHAIN ...` or `-A CHAIN ...`.
+    mutating func ruleLine<R: TableReceiver>(_ bytes: ByteSlice, line: Int, into receiver: inout R) throws -> FeedResult {
+        let n = bytes.count
+        var i = 0
+        var packets: Counter?
+        var byteCount: Counter?
+        if bytes[0] == ASCII.openBracket {
+            i = 1
+            guard let p = SaveScanner.readDecimal(bytes, &i), bytes.byte(at: i) == ASCII.colon else {
+                return reject("expected [packets:bytes] before -A")
+            }
+            i += 1
+            guard let b = SaveScanner.readDecimal(bytes, &i), bytes.byte(at: i) == ASCII.closeBracket else {
+                return reject("expected [packets:bytes] before -A")
+            }
+            i += 1
+            while i < n, ASCII.isBlank(bytes[i]) { i += 1 }
+            packets = .exact(p)
+            byteCount = .exact(b)
+        }
+        guard bytes.byte(at: i) == ASCII.dash, bytes.byte(at: i + 1) == UInt8(ascii: "A"),
+              bytes.byte(at: i + 2) == ASCII.space else {
+            return reject("expected -A CHAIN")
+        }
+        let chainStart = i + 3
+        let chainEnd = bytes.firstIndex(of: ASCII.space, from: chainStart)
+            ?? SaveScanner.contentEnd(bytes, keepingSpaces: false)
+        guard chainEnd > chainStart else { return reject("-A without a chain name") }
+        if !inTable { beginTable(name: nil, line: line) }
+        if headerFamily == nil && addressFamily == nil { settleFamily(bytes, from: chainEnd) }
+
+        let open = SaveScanner.quoteOpen(bytes, from: chainEnd, inQuote: false)
+        var textStart: Int32 = 0
+        var chain = ArenaRange.empty
+        if wantsRules {
+            textStart = table.rules.mark
+            table.rules.write(bytes.slice(i, SaveScanner.contentEnd(bytes, keepingSpaces: open)))
+            chain = ArenaRange(start: textStart + 3, end: textStart + Int32(chainEnd - i))
+        }
+        if open {
+            if wantsRules { table.rules.write(byte: ASCII.newline) }
+            continuation = Continuation(packets: packets, bytes: byteCount, line: line, textStart: textStart, chain: chain)
+        } else {
+            finishRule(packets: packets, bytes: byteCount, line: line, textStart: textStart, chain: chain)
+        }
+        return .consumed
+    }
+
+    /// Outside a table a line that does not read is someone else's.
+    private func reject(_ why: String) -> FeedResult { inTable ? .invalid(why) : .notMine }
+
+    /// A line after a rule whose quote was open; `nil` when the line is not part of it
+    /// (the quote was never closed) and must be read as a line of its own.
+    mutating func continueRule<R: TableReceiver>(_ bytes: ByteSlice, line: Int, into receiver: inout R) throws -> FeedResult? {
+        let text = bytes.trimmed
+        if SaveScanner.looksLikeSaveLine(text) || (!text.isEmpty && SaveScanner.looksLikeOtherSection(text)) {
+            try receiver.warn(line: continuation!.line, "quoted string not closed at the end of the rule")
+            closeContinuation()
+            return nil
+        }
+        let open = SaveScanner.quoteOpen(bytes, from: 0, inQuote: true)
+        if wantsRules {
+            table.rules.write(bytes.slice(0, SaveScanner.contentEnd(bytes, keepingSpaces: open)))
+            if open { table.rules.write(byte: ASCII.newline) }
+        }
+        if !open {
+            let c = continuation!
+            continuation = nil
+            finishRule(packets: c.packets, bytes: c.bytes, line: c.line, textStart: c.textStart, chain: c.chain)
+        }
+        return .consumed
+    }
+
+    /// Ends a rule whose quote never closed, keeping what it had.
+    mutating func closeContinuation() {
+        guard let c = continuation else { return }
+        continuation = nil
+        if wantsRules, table.rules.bytes.last == ASCII.newline { table.rules.bytes.removeLast() }
+        finishRule(packets: c.packets, bytes: c.bytes, line: c.line, textStart: c.textStart, chain: c.chain)
+    }
+
+    mutating func finishRule(packets: Counter?, bytes: Counter?, line: Int, textStart: Int32, chain: ArenaRange) {
+        table.count(packets: packets, bytes: bytes)
+        guard wantsRules else { return }
+        let text = ArenaRange(start: textStart, end: table.rules.mark)
+        let target = findTarget(in: text)
+        let position = nextPosition(in: chain)
+        table.rules.append(_RuleRecord(chain: chain, target: target, text: text, packets: packets, bytes: bytes,
+                                       position: position, line: Int32(truncatingIfNeeded: line)))
+    }
+
+    /// The value of the first `-j` or `-g` outside quotes.
+    func findTarget(in text: ArenaRange) -> ArenaRange {
+        table.rules.bytes.withUnsafeBytes { raw -> ArenaRange in
+            let end = Int(text.end)
+            var i = Int(text.start)
+            var quoted = false
+            while i < end {
+                let c = raw[i]
+                if quoted {
+                    if c == ASCII.backslash { i += 2; continue }
+                    if c == ASCII.quote { quoted = false }
+                } else if c == ASCII.quote {
+                    quoted = true
+                } else if c == ASCII.space, i + 4 < end, raw[i + 1] == ASCII.dash,
+                          raw[i + 2] == UInt8(ascii: "j") || raw[i + 2] == UInt8(ascii: "g"),
+                          raw[i + 3] == ASCII.space {
+                    let start = i + 4
+                    var stop = start
+                    while stop < end, raw[stop] != ASCII.space { stop += 1 }
+                    return ArenaRange(start: Int32(start), end: Int32(stop))
+                }
+                i += 1
+            }
+            return .empty
+        }
+    }
+
+    /// The 1-based position of a rule in `chain`; iptables-save keeps a chain's rules
+    /// together, so the dictionary is touched only when the chain changes.
+    mutating func nextPosition(in chain: ArenaRange) -> Int32 {
+        if currentChain.end > currentChain.start, sameBytes(currentChain, chain) {
+            currentPosition += 1
+            return currentPosition
+        }
+        if currentChain.end > currentChain.start { positions[arenaString(currentChain)] = currentPosition }
+        currentChain = chain
+        currentPosition = (positions[arenaString(chain)] ?? 0) + 1
+        return currentPosition
+    }
+
+    private func sameBytes(_ a: ArenaRange, _ b: ArenaRange) -> Bool {
+        let n = Int(a.end - a.start)
+        guard n == Int(b.end - b.start) else { return false }
+        return table.rules.bytes.withUnsafeBytes { raw in
+            memcmp(raw.baseAddress! + Int(a.start), raw.baseAddress! + Int(b.start), n) == 0
+        }
+    }
+
+    private func arenaString(_ r: ArenaRange) -> String {
+        String(decoding: table.rules.bytes[Int(r.start)..<Int(r.end)], as: UTF8.self)
+    }
+
+    /// Settles the table's family from the rule's `-s`/`-d` address, which iptables-save
+    /// prints right after the chain name.
+    mutating func settleFamily(_ bytes: ByteSlice, from: Int) {
+        var i = from + 1
+        if bytes.byte(at: i) == UInt8(ascii: "!") { i += 2 }
+        guard bytes.byte(at: i) == ASCII.dash, bytes.byte(at: i + 2) == ASCII.space,
+              bytes.byte(at: i + 1) == UInt8(ascii: "s") || bytes.byte(at: i + 1) == UInt8(ascii: "d") else { return }
+        let start = i + 3
+        let end = bytes.firstIndex(of: ASCII.space, from: start) ?? bytes.count
+        guard end > start else { return }
+        addressFamily = bytes.slice(start, end).firstIndex(of: ASCII.colon) != nil ? .ip6 : .ip
+    }
+}
+
+// MARK: - Byte helpers
+
+extension SaveScanner {
+    /// Whether a quote is open after `bytes[from...]`, given whether one was open before.
+    /// Inside quotes iptables-save escapes `"` and `\` with a backslash.
+    static func quoteOpen(_ bytes: ByteSlice, from: Int, inQuote: Bool) -> Bool {
+        var quoted = inQuote
+        var i = from
+        while let hit = bytes.firstIndex(of: ASCII.quote, from: i) {
+            if quoted {
+                var backslashes = 0
+                var k = hit - 1
+                while k >= 0, bytes[k] == ASCII.backslash { backslashes += 1; k -= 1 }
+                if backslashes & 1 == 1 { i = hit + 1; continue }
+            }
+            quoted.toggle()
+            i = hit + 1
+        }
+        return quoted
+    }
+
+    /// The end of a line without its trailing CR and NULs, and without trailing spaces
+    /// and tabs unless they are inside an open quote.
+    static func contentEnd(_ bytes: ByteSlice, keepingSpaces: Bool) -> Int {
+        var end = bytes.count
+        while end > 0 {
+            let c = bytes[end - 1]
+            if c == ASCII.carriageReturn || c == 0 || (!keepingSpaces && (c == ASCII.space || c == ASCII.tab)) {
+                end -= 1
+            } else {
+                break
+            }
+        }
+        return end
+    }
+
+    /// Reads digits at `i`, moving past them; `nil` when there are none or they overflow.
+    @inline(__always)
+    static func readDecimal(_ bytes: ByteSlice, _ i: inout Int) -> UInt64? {
+        let n = bytes.count
+        let start = i
+        var value: UInt64 = 0
+        while i < n {
+            let d = bytes[i] &- ASCII.zero
+            if d >= 10 { break }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(d))
+            if o1 || o2 { return nil }
+            value = a
+            i += 1
+        }
+        return i > start ? value : nil
+    }
+}

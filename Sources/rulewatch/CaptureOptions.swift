@@ -1,0 +1,59 @@
+import ArgumentParser
+import RuleWatchCore
+
+/// How to read the captures: shared by every command that reads dumps.
+struct CaptureOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("Capture files, read as one capture in order; `-` or none reads standard input. `.gz` files are inflated.",
+                                 valueName: "capture"))
+    var files: [String] = []
+
+    @Option(name: .customLong("input-format"),
+            help: ArgumentHelp("Read every dump as this format instead of detecting it: listing, save, nft, nft-json.",
+                               valueName: "format"))
+    var inputFormat: DumpFormat?
+
+    @Option(help: ArgumentHelp("The table a listing shows (a listing has no table header; otherwise inferred from its built-in chains). Needed for `security`, which has filter's chains.",
+                               valueName: "table"))
+    var table: String?
+
+    @Option(help: ArgumentHelp("The family of listings and saves that do not show it: ip or ip6 (ip6tables without -n prints `anywhere`).",
+                               valueName: "family"))
+    var family: Family?
+
+    @Option(help: ArgumentHelp("The zone of timestamps that carry none: UTC, +02:00, or a tz name such as Europe/Berlin.",
+                               valueName: "zone"))
+    var tz: String = "UTC"
+
+    @Flag(help: "Treat every unreadable line as an error (exit status 65) instead of a warning.")
+    var strict = false
+
+    func parseOptions(format override: DumpFormat? = nil) throws -> ParseOptions {
+        guard let zone = TimeZoneSpec(parsing: tz) else {
+            throw ValidationError("unknown time zone '\(tz)': give UTC, an offset such as +02:00, or a tz name such as Europe/Berlin")
+        }
+        return ParseOptions(format: override ?? inputFormat, table: table, family: family, timeZone: zone, strict: strict)
+    }
+
+    /// Runs the parser, printing warnings and (on a terminal) progress to stderr; a capture
+    /// error is printed and becomes the exit status.
+    func read<S: DumpSink>(into sink: inout S, format override: DumpFormat? = nil) throws {
+        var parser = CaptureParser(options: try parseOptions(format: override)) { warning in
+            Terminal.standardError.clearProgress()
+            Terminal.standardError.write(warning.description + "\n")
+        }
+        if Terminal.standardError.isTerminal {
+            parser.onProgress = { read, total in Terminal.standardError.progress(read: read, total: total) }
+        }
+        do {
+            try parser.parse(files: files, into: &sink)
+            Terminal.standardError.clearProgress()
+        } catch let error as CaptureError {
+            Terminal.standardError.clearProgress()
+            Terminal.standardError.write(error.description + "\n")
+            throw ExitCode(error.exitStatus)
+        }
+    }
+}
+
+extension DumpFormat: ExpressibleByArgument {}
+extension Family: ExpressibleByArgument {}

@@ -1,0 +1,60 @@
+import Glibc
+
+/// Standard output and error, written through Glibc: no Foundation in the tool either.
+struct Terminal {
+    let fd: Int32
+
+    static let standardOutput = Terminal(fd: 1)
+    static let standardError = Terminal(fd: 2)
+
+    var isTerminal: Bool { isatty(fd) == 1 }
+
+    /// Colour only on a terminal, and never with `NO_COLOR` set (no-color.org).
+    var wantsColor: Bool { isTerminal && getenv("NO_COLOR") == nil }
+
+    /// The terminal's width, 80 when it is not one.
+    var columns: Int {
+        var size = winsize()
+        if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 80
+    }
+
+    /// Writes all of `text`; a closed pipe (`rulewatch ... | head`) ends the run quietly.
+    func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EPIPE { exit(0) }
+                    return
+                }
+                offset += n
+            }
+        }
+    }
+
+    func progress(read: Int, total: Int?) {
+        let mib = read >> 20
+        if let total, total > 0 {
+            write("\r\u{1B}[Kreading: \(mib) of \(total >> 20) MiB (\(read * 100 / total)%)")
+        } else {
+            write("\r\u{1B}[Kreading: \(mib) MiB")
+        }
+        Terminal.progressShown = true
+    }
+
+    func clearProgress() {
+        if Terminal.progressShown {
+            write("\r\u{1B}[K")
+            Terminal.progressShown = false
+        }
+    }
+
+    nonisolated(unsafe) private static var progressShown = false
+
+    /// A write to a closed pipe fails with EPIPE instead of killing the process.
+    static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
+}

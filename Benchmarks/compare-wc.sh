@@ -83,9 +83,9 @@ rw_max=$(printf '%s\n' "${rw_rss[@]}" | sort -n | tail -1)
 echo "capture: $capture ($(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }'), $(wc -l < "$capture") lines)"
 echo "summary: $("$bin" parse --summary "$capture")"
 awk -v b="$bytes" -v w="$wc_med" -v r="$rw_med" -v wm="$wc_max" -v rm="$rw_max" -v n="$pairs" 'BEGIN {
-    printf "%-24s %10s %10s %12s\n", "", "median s", "MB/s", "peak RSS MiB"
-    printf "%-24s %10.3f %10.0f %12.1f\n", "wc -l", w, b / 1e6 / w, wm / 1024
-    printf "%-24s %10.3f %10.0f %12.1f\n", "rulewatch parse --summary", r, b / 1e6 / r, rm / 1024
+    printf "%-26s %10s %10s %12s\n", "", "median s", "MB/s", "peak RSS MiB"
+    printf "%-26s %10.3f %10.0f %12.1f\n", "wc -l", w, b / 1e6 / w, wm / 1024
+    printf "%-26s %10.3f %10.0f %12.1f\n", "rulewatch parse --summary", r, b / 1e6 / r, rm / 1024
     printf "ratio rulewatch/wc: %.2f (median of %d pairs)\n", r / w, n
 }'
 
@@ -95,7 +95,7 @@ if "$bin" analyze --help > /dev/null 2>&1; then
     # refusal to read the capture makes the figure meaningless.
     if [ "$s" -lt 64 ]; then
         awk -v b="$bytes" -v t="$t" -v m="$m" -v s="$s" 'BEGIN {
-            printf "%-24s %10.3f %10.0f %12.1f   (exit %d)\n", "rulewatch analyze", t, b / 1e6 / t, m / 1024, s }'
+            printf "%-26s %10.3f %10.0f %12.1f   (exit %d)\n", "rulewatch analyze", t, b / 1e6 / t, m / 1024, s }'
     else
         echo "rulewatch analyze: exit status $s on the capture (figure skipped)"
     fi

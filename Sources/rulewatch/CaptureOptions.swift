@@ -12,10 +12,6 @@ struct CaptureOptions: ParsableArguments {
                                valueName: "format"))
     var inputFormat: DumpFormat?
 
-    @Option(help: ArgumentHelp("The table a listing shows (a listing has no table header; otherwise inferred from its built-in chains). Needed for `security`, which has filter's chains.",
-                               valueName: "table"))
-    var table: String?
-
     @Option(help: ArgumentHelp("The family of listings and saves that do not show it: ip or ip6 (ip6tables without -n prints `anywhere`).",
                                valueName: "family"))
     var family: Family?
@@ -27,7 +23,7 @@ struct CaptureOptions: ParsableArguments {
     @Flag(help: "Treat every unreadable line as an error (exit status 65) instead of a warning.")
     var strict = false
 
-    func parseOptions(format override: DumpFormat? = nil) throws -> ParseOptions {
+    func parseOptions(format override: DumpFormat? = nil, table: String? = nil) throws -> ParseOptions {
         guard let zone = TimeZoneSpec(parsing: tz) else {
             throw ValidationError("unknown time zone '\(tz)': give UTC, an offset such as +02:00, or a tz name such as Europe/Berlin")
         }
@@ -36,21 +32,17 @@ struct CaptureOptions: ParsableArguments {
 
     /// Runs the parser, printing warnings and (on a terminal) progress to stderr; a capture
     /// error is printed and becomes the exit status.
-    func read<S: DumpSink>(into sink: inout S, format override: DumpFormat? = nil) throws {
-        var parser = CaptureParser(options: try parseOptions(format: override)) { warning in
+    func read<S: DumpSink>(into sink: inout S, format override: DumpFormat? = nil, table: String? = nil) throws {
+        var parser = CaptureParser(options: try parseOptions(format: override, table: table)) { warning in
             Terminal.standardError.clearProgress()
             Terminal.standardError.write(warning.description + "\n")
         }
         if Terminal.standardError.isTerminal {
             parser.onProgress = { read, total in Terminal.standardError.progress(read: read, total: total) }
         }
-        do {
+        try Terminal.reportingCaptureErrors {
+            defer { Terminal.standardError.clearProgress() }
             try parser.parse(files: files, into: &sink)
-            Terminal.standardError.clearProgress()
-        } catch let error as CaptureError {
-            Terminal.standardError.clearProgress()
-            Terminal.standardError.write(error.description + "\n")
-            throw ExitCode(error.exitStatus)
         }
     }
 }

@@ -1,4 +1,6 @@
+import ArgumentParser
 import Glibc
+import RuleWatchCore
 
 /// Standard output and error, written through Glibc: no Foundation in the tool either.
 struct Terminal {
@@ -54,6 +56,17 @@ struct Terminal {
     }
 
     nonisolated(unsafe) private static var progressShown = false
+
+    /// Runs `body`; a `CaptureError` it throws is printed (`error: FILE:LINE: ...`) and
+    /// becomes the exit status.
+    static func reportingCaptureErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as CaptureError {
+            standardError.write(error.description + "\n")
+            throw ExitCode(error.exitStatus)
+        }
+    }
 
     /// A write to a closed pipe fails with EPIPE instead of killing the process.
     static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }

@@ -13,10 +13,14 @@ struct IncidentFixture: Sendable {
     let healthy: IncidentRun
 
     /// Made on first use, by whichever test gets there first; the others wait for it.
-    static let shared: Result<IncidentFixture, IncidentFixtureError> = Result { try make() }
+    static let shared: Result<IncidentFixture, IncidentFixtureError> = {
+        do throws(IncidentFixtureError) { return .success(try make()) } catch { return .failure(error) }
+    }()
 
     /// The fixture, or an error that says why the kernel test cannot run here.
     static func get() throws -> IncidentFixture { try shared.get() }
+
+    func run(_ scenario: String) -> IncidentRun { scenario == "incident" ? incident : healthy }
 
     static let formats = ["listing", "listing-x", "listing-n", "listing-nx", "save", "nft"]
     static let intervals = 8
@@ -125,7 +129,7 @@ struct IncidentRun: Sendable {
 
     /// Everything a failure message needs to find and repeat this run.
     var context: String {
-        "scenario=\(scenario) seed=\(seed) format=\(format) capture=\(capture.path) "
+        "scenario=\(scenario) seed=\(seed) format=\(format) capture=\(capture.path) (kept) "
             + "(repeat: RULEWATCH_INCIDENT_SEED=\(seed); or bash Samples/incident/make-capture.sh "
             + "--out DIR --seed \(seed) --format \(format) --scenario \(scenario))"
     }
@@ -152,7 +156,7 @@ struct IncidentRun: Sendable {
             let logURL = directory.deletingLastPathComponent().appendingPathComponent("\(scenario).log")
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                FileManager.default.createFile(atPath: logURL.path, contents: nil)
+                _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
                 let log = try FileHandle(forWritingTo: logURL)
                 process.standardOutput = log
                 process.standardError = log
@@ -230,7 +234,7 @@ struct IncidentRun: Sendable {
             let path = IncidentRun.removal.withLock { $0 }
             guard let path else { return }
             if IncidentRun.kept.withLock({ $0 }) {
-                fputs("kernel incident captures kept in \(path)\n", stderr)
+                FileHandle.standardError.write(Data("kernel incident captures kept in \(path)\n".utf8))
             } else {
                 try? FileManager.default.removeItem(atPath: path)
             }
@@ -292,8 +296,8 @@ struct RuleWatchResult: Sendable {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

@@ -501,3 +501,157 @@ private func expectedListings() throws -> [(String, Int, Int, UInt64, Int)] {
         }
     }
 }
+
+// MARK: - Real kernel output
+
+private struct CommandFailed: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Runs a command, feeding it `input`; its standard output, or an error carrying stderr.
+private func run(_ arguments: [String], input: String? = nil) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let output = Pipe(), errors = Pipe(), feed = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = input == nil ? FileHandle.nullDevice : feed
+    try process.run()
+    if let input {
+        feed.fileHandleForWriting.write(Data(input.utf8))
+        try feed.fileHandleForWriting.close()
+    }
+    let out = output.fileHandleForReading.readDataToEndOfFile()
+    let err = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw CommandFailed(description: "\(arguments.joined(separator: " ")): \(String(decoding: err, as: UTF8.self))")
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// Runs `body` with a network namespace of its own, deleted afterwards whatever happens.
+private func withNamespace(_ body: (_ exec: ([String], String?) throws -> String) throws -> Void) throws {
+    let name = "listing-test-\(UInt32.random(in: 0...UInt32.max))"
+    _ = try run(["ip", "netns", "add", name])
+    defer { _ = try? run(["ip", "netns", "del", name]) }
+    try body { arguments, input in try run(["ip", "netns", "exec", name] + arguments, input: input) }
+}
+
+private let kernelAvailable = getuid() == 0
+    && FileManager.default.isExecutableFile(atPath: "/usr/sbin/iptables")
+    && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip")
+
+@Suite(.enabled(if: kernelAvailable, "needs root, ip and iptables"))
+struct ListingScannerKernelTests {
+    static let ruleset = """
+        *nat
+        :PREROUTING ACCEPT [0:0]
+        :INPUT ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        :POSTROUTING ACCEPT [0:0]
+        [445123:146000000] -A PREROUTING -p tcp -m tcp --dport 443 -j REDIRECT --to-ports 47443
+        [17:1020] -A POSTROUTING -o docker_gwbridge -j MASQUERADE
+        COMMIT
+        *filter
+        :INPUT ACCEPT [233:75208]
+        :FORWARD DROP [168000000:2690000]
+        :OUTPUT ACCEPT [0:0]
+        :KUBE-SERVICES-WITH-LONG-NAME - [0:0]
+        :OTHER - [0:0]
+        [445123:146000000] -A INPUT -p tcp -m comment --comment "say \\"hi\\" / to 'them'" -j ACCEPT
+        [12345678901:98765432109876] -A FORWARD -i docker_gwbridge -o verylonginterf0 -j KUBE-SERVICES-WITH-LONG-NAME
+        [99999:100000] -A FORWARD -p udp
+        [100000:99999] -A FORWARD ! -s 10.0.0.0/8 ! -i lo -j DROP
+        [9:10] -A KUBE-SERVICES-WITH-LONG-NAME -f -j DROP
+        [1:1] -A KUBE-SERVICES-WITH-LONG-NAME -p tcp -g OTHER
+        COMMIT
+
+        """
+
+    /// The two tables listed one after the other, as a capture script writes them.
+    fileprivate static func listings(_ exec: ([String], String?) throws -> String, _ flags: [String]) throws -> Scan {
+        let nat = try exec(["iptables", "-t", "nat", "-L"] + flags, nil)
+        let filter = try exec(["iptables", "-t", "filter", "-L"] + flags, nil)
+        return try scan(nat + filter)
+    }
+
+    @Test func everyFlagCombinationReadsTheSameRules() throws {
+        try withNamespace { exec in
+            _ = try exec(["iptables-restore", "--counters"], Self.ruleset)
+            _ = try exec(["iptables", "-A", "INPUT", "-c", "3", "180", "-p", "udp", "-m", "comment",
+                          "--comment", "line one\nline two", "-j", "ACCEPT"], nil)
+            let exact = try Self.listings(exec, ["-v", "-x", "-n"])
+            #expect(exact.invalid == [] && !exact.results.contains(.notMine))
+            #expect(exact.tables.map(\.name) == ["nat", "filter"])
+            #expect(exact.tables.map(\.family) == [.ip, .ip])
+            #expect(exact.tables.map(\.chainCount) == [4, 5])
+            let rows = exact.rows
+            #expect(rows.count == 9)
+            #expect(rows.allSatisfy { $0.packets?.isExact == true && $0.bytes?.isExact == true })
+            #expect(rows[0].packets == .exact(445_123) && rows[0].bytes == .exact(146_000_000))
+            #expect(rows[0].target == "REDIRECT" && rows[0].match == "tcp dpt:443 redir ports 47443")
+            #expect(rows[1].outInterface == "docker_gwbridge" && rows[1].target == "MASQUERADE")
+            #expect(rows[2].match == "/* say \"hi\" / to 'them' */")
+            #expect(rows[3].match == "/* line one\nline two */" && rows[3].position == 2)
+            #expect(rows[4].target == "KUBE-SERVICES-WITH-LONG-NAME")
+            #expect(rows[4].inInterface == "docker_gwbridge" && rows[4].outInterface == "verylonginterf0")
+            #expect(rows[4].packets == .exact(12_345_678_901) && rows[4].bytes == .exact(98_765_432_109_876))
+            #expect(rows[5].target == "" && rows[5].proto == "17")
+            #expect(rows[6].source == "!10.0.0.0/8" && rows[6].inInterface == "!lo")
+            #expect(rows[7].opt == "-f" && rows[8].match == "[goto]" && rows[8].target == "OTHER")
+            let forward = try #require(exact.tables[1].chains.first { $0.name == "FORWARD" })
+            #expect(forward.policy == "DROP" && forward.packets == .exact(168_000_000) && forward.bytes == .exact(2_690_000))
+
+            for flags in [["-v"], ["-v", "-n"], ["-v", "--line-numbers"], ["-v", "-n", "--line-numbers"],
+                          ["-v", "-x"], ["-v", "-x", "--line-numbers"]] {
+                let other = try Self.listings(exec, flags)
+                #expect(other.invalid == [] && !other.results.contains(.notMine), "\(flags)")
+                #expect(other.tables.map(\.name) == ["nat", "filter"], "\(flags)")
+                let otherRows = other.rows
+                #expect(otherRows.count == rows.count, "\(flags)")
+                for (a, b) in zip(rows, otherRows) {
+                    #expect(a.chain == b.chain && a.position == b.position && a.target == b.target, "\(flags) \(b)")
+                    #expect(a.match.hasPrefix("/*") == b.match.hasPrefix("/*"), "\(flags) \(b)")
+                    for (x, y) in [(a.packets, b.packets), (a.bytes, b.bytes)] {
+                        let x = try #require(x), y = try #require(y)
+                        #expect(y.lower <= x.lower && x.upper <= y.upper, "\(flags) \(b): \(x) not in \(y)")
+                    }
+                }
+                let policy = try #require(other.tables[1].chains.first { $0.name == "FORWARD" })
+                #expect(policy.packets.map { $0.lower <= 168_000_000 && 168_000_000 <= $0.upper } == true)
+                #expect(policy.bytes.map { $0.lower <= 2_690_000 && 2_690_000 <= $0.upper } == true)
+            }
+            let named = try Self.listings(exec, ["-v"]).rows
+            #expect(named[0].text == "tcp -- any any anywhere anywhere tcp dpt:https redir ports 47443")
+            #expect(named[0].packets == Counter(lower: 444_500, upper: 445_499, printed: 445_000))
+            #expect(named[3].text == "udp -- any any anywhere anywhere /* line one\nline two */")
+        }
+    }
+
+    @Test func ip6tablesListingIsReadAsIPv6() throws {
+        try withNamespace { exec in
+            _ = try exec(["ip6tables-restore", "--counters"], """
+                *filter
+                :INPUT ACCEPT [0:0]
+                :FORWARD ACCEPT [0:0]
+                :OUTPUT ACCEPT [0:0]
+                [37519:2730000] -A INPUT -p ipv6-icmp -j ACCEPT
+                [413:48385] -A INPUT -s ff02::fb/128 -p udp -m udp --dport 5353 -j ACCEPT
+                [5:6] -A INPUT -p tcp
+                COMMIT
+
+                """)
+            for flags in [["-v"], ["-v", "-n"], ["-v", "-x", "-n", "--line-numbers"]] {
+                let s = try scan(try exec(["ip6tables", "-L"] + flags, nil))
+                #expect(s.invalid == [], "\(flags)")
+                #expect(s.tables.map(\.family) == [.ip6], "\(flags)")
+                #expect(s.tables.map(\.name) == ["filter"], "\(flags)")
+                #expect(s.rows.map(\.target) == ["ACCEPT", "ACCEPT", ""], "\(flags)")
+                // ip6tables-nft 1.8.9 restores no counters: only the shape is checked.
+                #expect(s.tables[0].countedCount == 3, "\(flags)")
+            }
+        }
+    }
+}

@@ -102,17 +102,10 @@ public struct CaptureParser {
 
     // MARK: - Internals
 
-    private enum Mode { case none, listing, save, nft, json }
-
     private func parseFile<S: DumpSink>(_ reader: inout LineReader, name: String,
                                         assembler: inout _SnapshotAssembler<S>,
                                         progressBase: Int, total: Int?) throws {
-        let wantsRules = assembler.sink.pointee.wantsRules
-        var listing = ListingScanner(options: options, wantsRules: wantsRules, source: name)
-        var save = SaveScanner(options: options, wantsRules: wantsRules, source: name)
-        var nft = NftTextScanner(options: options, wantsRules: wantsRules, source: name)
-        var json = NftJSONScanner(options: options, wantsRules: wantsRules, source: name)
-        var mode = Mode.none
+        var scanners = _SectionScanners(options: options, wantsRules: assembler.sink.pointee.wantsRules, source: name)
         var sawDump = false
         var sawContent = false
         var sawMarkers = false
@@ -121,29 +114,8 @@ public struct CaptureParser {
         var nextProgress = 32 << 20
         assembler.beginFile(name)
 
-        func feed(_ line: Line) throws -> FeedResult {
-            switch mode {
-            case .none: return .notMine
-            case .listing: return try listing.feed(line, into: &assembler)
-            case .save: return try save.feed(line, into: &assembler)
-            case .nft: return try nft.feed(line, into: &assembler)
-            case .json: return try json.feed(line, into: &assembler)
-            }
-        }
-
-        func finishSection() throws {
-            switch mode {
-            case .none: break
-            case .listing: try listing.finish(into: &assembler)
-            case .save: try save.finish(into: &assembler)
-            case .nft: try nft.finish(into: &assembler)
-            case .json: try json.finish(into: &assembler)
-            }
-            mode = .none
-        }
-
-        func start(_ newMode: Mode, with line: Line) throws {
-            mode = newMode
+        func start(_ newMode: _SectionScanners.Mode, with line: Line) throws {
+            scanners.mode = newMode
             if !sawDump {
                 sawDump = true
                 for n in earlyJunk {
@@ -151,7 +123,7 @@ public struct CaptureParser {
                 }
                 earlyJunk = []
             }
-            let result = try feed(line)
+            let result = try scanners.feed(line, into: &assembler)
             if case .invalid(let why) = result {
                 try assembler.warn(Diagnostic(.warning, file: name, line: line.number, why))
             }
@@ -164,15 +136,15 @@ public struct CaptureParser {
                     nextProgress = reader.bytesRead + (32 << 20)
                 }
                 let whole = line.isFirstPiece && line.isLastPiece
-                if mode == .json || whole {
-                    switch try feed(line) {
+                if scanners.mode == .json || whole {
+                    switch try scanners.feed(line, into: &assembler) {
                     case .consumed:
                         continue
                     case .invalid(let why):
                         try assembler.warn(Diagnostic(.warning, file: name, line: line.number, why))
                         continue
                     case .notMine:
-                        try finishSection()
+                        try scanners.finish(into: &assembler)
                     }
                 } else if !line.isFirstPiece {
                     continue  // the rest of an overlong line, already dealt with
@@ -191,7 +163,7 @@ public struct CaptureParser {
                     continue
                 }
                 if let time = TimestampParser.line(text, zone: options.timeZone) {
-                    try finishSection()
+                    try scanners.finish(into: &assembler)
                     try assembler.timestamp(time, line: line.number)
                     sawMarkers = true
                     continue
@@ -222,7 +194,7 @@ public struct CaptureParser {
                     earlyJunk.append(line.number)
                 }
             }
-            try finishSection()
+            try scanners.finish(into: &assembler)
         } catch let failure as ReadFailure {
             throw CaptureError(Diagnostic(.error, file: name, failure.message), exitStatus: 74)
         }
@@ -236,8 +208,8 @@ public struct CaptureParser {
     }
 
     /// Which dump a line begins, from its first bytes.
-    private func detect(_ t: ByteSlice) -> Mode? {
-        let mode: Mode?
+    private func detect(_ t: ByteSlice) -> _SectionScanners.Mode? {
+        let mode: _SectionScanners.Mode?
         switch t[0] {
         case UInt8(ascii: "C") where t.hasPrefix("Chain ") && t.firstIndex(of: ASCII.openParen) != nil:
             mode = .listing
@@ -262,7 +234,7 @@ public struct CaptureParser {
         return Self.mode(forced) == mode ? mode : nil
     }
 
-    private static func mode(_ format: DumpFormat) -> Mode {
+    private static func mode(_ format: DumpFormat) -> _SectionScanners.Mode {
         switch format {
         case .listing: return .listing
         case .save: return .save

@@ -19,7 +19,6 @@ extension ListingScanner {
         if table.chainCount > 0, let k = builtin, sawUserChain || k <= lastBuiltin {
             try emitTable(into: &receiver)
         }
-        if commentOpen { closeComment() }
         if table.chainCount == 0 { table.firstLine = line.number }
         table.chainCount += 1
         if let k = builtin {

@@ -57,10 +57,9 @@ struct ListingScanner: SectionScanner {
     }
 
     mutating func finish<R: TableReceiver>(into receiver: inout R) throws {
-        if commentOpen {
-            table.truncated = true
-            closeComment()
-        }
+        // A listing has no end marker: only a comment left open or a chain without its
+        // column header line shows that the capture stopped inside it.
+        if commentOpen || (inChain && !chainHasHeader) { table.truncated = true }
         try emitTable(into: &receiver)
         layout = .verbose
     }
@@ -126,7 +125,6 @@ struct ListingScanner: SectionScanner {
     mutating func emitTable<R: TableReceiver>(into receiver: inout R) throws {
         if commentOpen { closeComment() }
         if table.chainCount > 0 {
-            if inChain, !chainHasHeader { table.truncated = true }
             table.name = options.table ?? Self.tableName(builtins: builtins)
             table.family = options.family ?? (looksIPv6 ? .ip6 : .ip)
             table.format = .listing

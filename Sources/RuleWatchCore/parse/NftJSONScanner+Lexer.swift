@@ -189,7 +189,7 @@ extension NftJSONScanner {
         stringIsKey = key
         capturing = key ? keyIsCaptured() : valueStringIsCaptured()
         if capturing {
-            capture.removeAll(keepingCapacity: true)
+            captureCount = 0
             captureCut = false
         }
         pendingHigh = 0
@@ -219,10 +219,16 @@ extension NftJSONScanner {
     }
 
     mutating func captureBytes(_ p: UnsafeRawPointer, _ count: Int) {
-        let room = Self.maxCapture - capture.count
+        let room = Self.maxCapture - captureCount
         if count > room { captureCut = true }
         let n = Swift.min(count, room)
-        if n > 0 { capture.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n)) }
+        guard n > 0 else { return }
+        let at = captureCount
+        capture.withUnsafeMutableBytes { buffer in
+            // Names are short: a loop beats a call to memmove.
+            for k in 0..<n { buffer[at + k] = p.load(fromByteOffset: k, as: UInt8.self) }
+        }
+        captureCount += n
     }
 
     mutating func escape(_ b: UInt8, at offset: Int) {

@@ -2,9 +2,11 @@
 // where a table, chain or rule begins and ends. See `_JSONRole` for the layout.
 
 extension NftJSONScanner {
+    @inline(__always)
     var currentRole: _JSONRole { depth < roles.count ? roles[depth] : .other }
 
     /// The role of a container about to open at `depth + 1`.
+    @inline(__always)
     func childRole(object: Bool) -> _JSONRole {
         switch currentRole {
         case .other: return depth == 0 && object ? .top : .other
@@ -90,6 +92,7 @@ extension NftJSONScanner {
         objectFamily = nil
         objectFamilyUnknown = false
         objectHas = []
+        objectTableIsCurrent = false
         ruleCounted = false
         rulePackets = 0
         ruleBytes = 0
@@ -99,6 +102,7 @@ extension NftJSONScanner {
         }
     }
 
+    @inline(__always)
     func keyIsCaptured() -> Bool {
         switch currentRole {
         case .top, .item, .body, .statement, .counter, .jump, .xt: return true
@@ -107,19 +111,20 @@ extension NftJSONScanner {
     }
 
     mutating func keyRead() {
-        let key = captureCut ? .other : capture.withUnsafeBytes { _JSONKey(ByteSlice($0)) }
+        let key = captureCut ? .other : withCaptured { _JSONKey($0) }
         switch currentRole {
         case .top: topKey = key
         case .item: itemKind = key
         case .body: bodyField = key
         case .statement:
             statementKey = key
-            if wantsRules && key.isVerdict { Self.copy(capture, to: &ruleTarget) }
+            if wantsRules && key.isVerdict { Self.copy(capture, captureCount, to: &ruleTarget) }
         case .counter, .jump, .xt: innerField = key
         case .other, .nftables, .expr: break
         }
     }
 
+    @inline(__always)
     func valueStringIsCaptured() -> Bool {
         switch currentRole {
         case .body:
@@ -141,30 +146,32 @@ extension NftJSONScanner {
         case .body:
             switch bodyField {
             case .family:
-                objectFamily = capture.withUnsafeBytes { Family(keyword: ByteSlice($0)) }
+                objectFamily = withCaptured { Family(keyword: $0) }
                 objectFamilyUnknown = objectFamily == nil
             case .table:
-                Self.copy(capture, to: &objectTable)
+                // Most objects are of the table in progress: compare now, copy only if not.
                 objectHas.insert(.table)
+                objectTableIsCurrent = tableOpen && withCaptured { c in tableKey.withUnsafeBytes { c == ByteSlice($0) } }
+                if !objectTableIsCurrent { Self.copy(capture, captureCount, to: &objectTable) }
             case .name:
-                Self.copy(capture, to: &objectName)
+                Self.copy(capture, captureCount, to: &objectName)
                 objectHas.insert(.name)
             case .chain:
-                Self.copy(capture, to: &objectChain)
+                Self.copy(capture, captureCount, to: &objectChain)
                 objectHas.insert(.chain)
             case .hook:
-                Self.copy(capture, to: &objectHook)
+                Self.copy(capture, captureCount, to: &objectHook)
                 objectHas.insert(.hook)
             case .policy:
-                Self.copy(capture, to: &objectPolicy)
+                Self.copy(capture, captureCount, to: &objectPolicy)
                 objectHas.insert(.policy)
             default:
                 break
             }
         case .jump:
-            Self.copy(capture, to: &ruleTarget)
+            Self.copy(capture, captureCount, to: &ruleTarget)
         case .xt:
-            if innerField == .type { Self.copy(capture, to: &xtType) } else { Self.copy(capture, to: &xtName) }
+            if innerField == .type { Self.copy(capture, captureCount, to: &xtType) } else { Self.copy(capture, captureCount, to: &xtName) }
         default:
             break
         }
@@ -172,11 +179,18 @@ extension NftJSONScanner {
 
     /// Copies, never assigns: the buffers keep their own storage, so nothing is allocated.
     /// Static, so that writing one field does not copy the whole scanner.
-    static func copy(_ bytes: [UInt8], to buffer: inout [UInt8]) {
+    static func copy(_ bytes: [UInt8], _ count: Int, to buffer: inout [UInt8]) {
         buffer.removeAll(keepingCapacity: true)
-        buffer.append(contentsOf: bytes)
+        bytes.withUnsafeBytes { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
     }
 
+    /// Lends the string just captured.
+    @inline(__always)
+    func withCaptured<T>(_ body: (ByteSlice) -> T) -> T {
+        capture.withUnsafeBytes { body(ByteSlice(UnsafeRawBufferPointer(rebasing: $0[0..<captureCount]))) }
+    }
+
+    @inline(__always)
     func valueNumberField() -> _JSONKey {
         guard currentRole == .counter, innerField == .packets || innerField == .bytes else { return .other }
         return innerField

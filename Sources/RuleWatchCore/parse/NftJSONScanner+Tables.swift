@@ -15,10 +15,10 @@ extension NftJSONScanner {
         let nameField: _Fields = kind == .table ? .name : .table
         if let family = objectFamily, objectHas.contains(nameField) {
             let same = tableOpen && family == tableFamily
-                && (kind == .table ? objectName == tableKey : objectTable == tableKey)
+                && (kind == .table ? objectName == tableKey : objectTableIsCurrent)
             if !same {
                 if tableOpen { try emitTable(into: &receiver) }
-                beginTable(family, named: kind == .table ? objectName : objectTable)
+                beginTable(family, named: kind == .table ? objectName : objectTableIsCurrent ? tableKey : objectTable)
             }
         } else if counts {
             // Without a table of its own it goes with the one in progress, if any.

@@ -39,9 +39,10 @@ struct NftJSONScanner: SectionScanner {
     var roles: [_JSONRole]
     /// The string being read is a key.
     var stringIsKey = false
-    /// Its bytes, unescaped, go to `capture`.
+    /// Its bytes, unescaped, go to `capture` (a fixed buffer: `captureCount` bytes are used).
     var capturing = false
-    var capture: [UInt8] = []
+    var capture: [UInt8]
+    var captureCount = 0
     var captureCut = false
     /// `\uXXXX`: the digits so far, and a high surrogate waiting for its low half.
     var unicodeValue: UInt32 = 0
@@ -71,6 +72,8 @@ struct NftJSONScanner: SectionScanner {
     var objectFamily: Family?
     var objectFamilyUnknown = false
     var objectTable: [UInt8] = []
+    /// Its `table` is the table in progress (then `objectTable` is not filled in).
+    var objectTableIsCurrent = false
     var objectName: [UInt8] = []
     var objectChain: [UInt8] = []
     var objectHook: [UInt8] = []
@@ -125,7 +128,7 @@ struct NftJSONScanner: SectionScanner {
         self.source = source
         isObject = [UInt8](repeating: 0, count: Self.maxDepth + 1)
         roles = [_JSONRole](repeating: .other, count: 8)
-        capture.reserveCapacity(256)
+        capture = [UInt8](repeating: 0, count: Self.maxCapture)
     }
 
     mutating func feed<R: TableReceiver>(_ line: Line, into receiver: inout R) throws -> FeedResult {

@@ -8,12 +8,11 @@ extension NftTextScanner {
         guard let first = text.byte(at: 0) else { return .consumed }
         if first &- UInt8(ascii: "a") < 26 {
             if !chainHasRules {
-                if first == UInt8(ascii: "t"), text.hasPrefix("type ") {
+                if text.hasPrefix("type ") || text.hasPrefix("policy ") {
                     baseChain(text)
                     return .consumed
                 }
-                if text.hasPrefix("comment ") || text.hasPrefix("policy ") || text.hasPrefix("flags ")
-                    || text.hasPrefix("devices ") {
+                if text.hasPrefix("comment ") || text.hasPrefix("flags ") || text.hasPrefix("devices ") {
                     return .consumed
                 }
             }
@@ -104,6 +103,19 @@ extension NftTextScanner {
     private mutating func writeCollapsed(_ s: ByteSlice) {
         let n = s.count
         var start = 0
+        if s.firstIndex(of: ASCII.tab) == nil && s.firstIndex(of: ASCII.quote) == nil {
+            // Spaces only: jump from space to space looking for a second one.
+            var from = 0
+            while let j = s.firstIndex(of: ASCII.space, from: from) {
+                from = j + 1
+                guard from < n, s[from] == ASCII.space else { continue }
+                table.rules.write(s.slice(start, from))
+                while from < n, s[from] == ASCII.space { from += 1 }
+                start = from
+            }
+            table.rules.write(s.slice(start, n))
+            return
+        }
         var i = 0
         var quoted = false
         while i < n {

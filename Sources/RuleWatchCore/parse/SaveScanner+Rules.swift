@@ -94,43 +94,49 @@ extension SaveScanner {
                                        position: position, line: Int32(truncatingIfNeeded: line)))
     }
 
-    /// The value of the first `-j` or `-g` outside quotes.
+    /// The value of the first `-j` or `-g` outside quotes: unquoted stretches are searched
+    /// with `memchr` for the dash, quoted ones skipped to their closing quote.
     func findTarget(in text: ArenaRange) -> ArenaRange {
         table.rules.bytes.withUnsafeBytes { raw -> ArenaRange in
-            let end = Int(text.end)
-            var i = Int(text.start)
-            var quoted = false
-            while i < end {
-                let c = raw[i]
-                if quoted {
-                    if c == ASCII.backslash { i += 2; continue }
-                    if c == ASCII.quote { quoted = false }
-                } else if c == ASCII.quote {
-                    quoted = true
-                } else if c == ASCII.space, i + 4 < end, raw[i + 1] == ASCII.dash,
-                          raw[i + 2] == UInt8(ascii: "j") || raw[i + 2] == UInt8(ascii: "g"),
-                          raw[i + 3] == ASCII.space {
-                    let start = i + 4
-                    var stop = start
-                    while stop < end, raw[stop] != ASCII.space { stop += 1 }
-                    return ArenaRange(start: Int32(start), end: Int32(stop))
+            let s = ByteSlice(raw).slice(Int(text.start), Int(text.end))
+            let n = s.count
+            var i = 0
+            while i < n {
+                let quote = s.firstIndex(of: ASCII.quote, from: i) ?? n
+                var dash = i
+                while let d = s.firstIndex(of: ASCII.dash, from: dash), d < quote {
+                    dash = d + 1
+                    guard d > 0, s[d - 1] == ASCII.space, d + 2 < n, s[d + 2] == ASCII.space,
+                          s[d + 1] == UInt8(ascii: "j") || s[d + 1] == UInt8(ascii: "g") else { continue }
+                    var stop = d + 3
+                    while stop < n, s[stop] != ASCII.space { stop += 1 }
+                    return ArenaRange(start: text.start + Int32(d + 3), end: text.start + Int32(stop))
                 }
-                i += 1
+                // Past the quoted string: its closing quote is the first not escaped.
+                var close = quote + 1
+                while close < n, let q = s.firstIndex(of: ASCII.quote, from: close) {
+                    var backslashes = 0
+                    while q - backslashes - 1 > quote, s[q - backslashes - 1] == ASCII.backslash { backslashes += 1 }
+                    close = q + 1
+                    if backslashes & 1 == 0 { break }
+                }
+                i = close
             }
             return .empty
         }
     }
 
     /// The 1-based position of a rule in `chain`; iptables-save keeps a chain's rules
-    /// together, so the dictionary is touched only when the chain changes.
+    /// together, so the table of positions is touched only when the chain changes.
     mutating func nextPosition(in chain: ArenaRange) -> Int32 {
         if currentChain.end > currentChain.start, sameBytes(currentChain, chain) {
             currentPosition += 1
             return currentPosition
         }
-        if currentChain.end > currentChain.start { positions[arenaString(currentChain)] = currentPosition }
+        if currentChain.end > currentChain.start { positions[nameHash(currentChain)] = (currentChain, currentPosition) }
+        let earlier = positions[nameHash(chain)]
         currentChain = chain
-        currentPosition = (positions[arenaString(chain)] ?? 0) + 1
+        currentPosition = (earlier.map { sameBytes($0.name, chain) ? $0.position : 0 } ?? 0) + 1
         return currentPosition
     }
 
@@ -142,8 +148,13 @@ extension SaveScanner {
         }
     }
 
-    private func arenaString(_ r: ArenaRange) -> String {
-        String(decoding: table.rules.bytes[Int(r.start)..<Int(r.end)], as: UTF8.self)
+    /// FNV-1a of a chain name; a clash is caught by comparing the names.
+    private func nameHash(_ r: ArenaRange) -> UInt64 {
+        table.rules.bytes.withUnsafeBytes { raw in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for i in Int(r.start)..<Int(r.end) { h = (h ^ UInt64(raw[i])) &* 0x100_0000_01b3 }
+            return h
+        }
     }
 
     /// Settles the table's family from the rule's `-s`/`-d` address, which iptables-save

@@ -36,7 +36,7 @@ struct SaveScanner: SectionScanner {
     var currentChain = ArenaRange.empty
     var currentPosition: Int32 = 0
     /// Positions reached by chains left earlier, for a chain whose rules are not together.
-    var positions: [String: Int32] = [:]
+    var positions: [UInt64: (name: ArenaRange, position: Int32)] = [:]
 
     init(options: ParseOptions, wantsRules: Bool, source: String) {
         self.options = options

@@ -37,23 +37,17 @@ struct _ListingRuleLine {
     ///   a listing without counters (whose lines start with a target name) from prose.
     static func read(_ b: UnsafeRawBufferPointer, layout: _ListingLayout, needsOpt: Bool = false) -> Outcome {
         var n = b.count
-        while n > 0, ASCII.isBlank(b[n - 1]) { n -= 1 }
+        while n > 0, isBlank(b[n - 1]) { n -= 1 }
         var r = _ListingRuleLine()
         var i = 0
-        // One field alone on a line is no rule (an epoch timestamp, say).
-        while i < n, ASCII.isBlank(b[i]) { i += 1 }
-        while i < n, !ASCII.isBlank(b[i]) { i += 1 }
-        while i < n, ASCII.isBlank(b[i]) { i += 1 }
-        if i == n { return .notARule }
-        i = 0
         // The end of the field before the target column, if any.
         var before = -1
 
-        @inline(__always) func skipBlanks() { while i < n, ASCII.isBlank(b[i]) { i += 1 } }
+        @inline(__always) func skipBlanks() { while i < n, isBlank(b[i]) { i += 1 } }
         @inline(__always) func field() -> Range<Int> {
             skipBlanks()
             let start = i
-            while i < n, !ASCII.isBlank(b[i]) { i += 1 }
+            while i < n, !isBlank(b[i]) { i += 1 }
             return start..<i
         }
 
@@ -64,11 +58,13 @@ struct _ListingRuleLine {
         }
         if layout.hasCounters {
             let p = field()
+            // One field alone on a line is no rule (an epoch timestamp, say).
+            if p.isEmpty { return .notARule }
             guard let packets = counter(b, p) else {
                 return layout.hasNumbers || looksLikeCounter(b, p) ? .invalid("unreadable packet count") : .notARule
             }
             let q = field()
-            if q.isEmpty { return .invalid("rule line ends after its packet count") }
+            if q.isEmpty { return layout.hasNumbers ? .invalid("rule line ends after its packet count") : .notARule }
             guard let bytes = counter(b, q) else { return .invalid("unreadable byte count") }
             r.packets = packets
             r.bytes = bytes
@@ -76,7 +72,7 @@ struct _ListingRuleLine {
         }
 
         skipBlanks()
-        if i == n { return .invalid("rule line ends before its target column") }
+        if i == n { return before < 0 || !layout.hasCounters ? .notARule : .invalid("rule line ends before its target column") }
         let hasTarget = before < 0 ? i == 0 : i - before == 1
         if hasTarget { r.target = field() }
         r.proto = field()
@@ -103,6 +99,10 @@ struct _ListingRuleLine {
         r.match = i..<n
         return .rule(r)
     }
+
+    /// `ASCII.isBlank`, with the common answer for field bytes (above space) taken first.
+    @inline(__always)
+    static func isBlank(_ c: UInt8) -> Bool { c <= ASCII.space && (c == ASCII.space || c == ASCII.tab || c == ASCII.carriageReturn) }
 
     /// `--`, `-f` or `!f`: the fragment flags xtables prints in the `opt` column.
     @inline(__always)

@@ -7,6 +7,10 @@ enum _NftVerdict {
     static func find(in raw: UnsafeRawBufferPointer, _ text: ArenaRange) -> ArenaRange {
         let end = Int(text.end)
         var i = Int(text.start)
+        // Most rules hold no quote or brace: their words end at the next space.
+        let whole = ByteSlice(raw).slice(i, end)
+        let plain = whole.firstIndex(of: ASCII.quote) == nil && whole.firstIndex(of: ASCII.openBrace) == nil
+            && whole.firstIndex(of: ASCII.closeBrace) == nil
         var depth = 0
         var found = ArenaRange.empty
         var previous = ArenaRange.empty
@@ -20,6 +24,9 @@ enum _NftVerdict {
             let start = i
             var quoted = false
             var braces = 0
+            if plain {
+                while i < end, raw[i] != ASCII.space { i += 1 }
+            }
             while i < end, quoted || raw[i] != ASCII.space {
                 switch raw[i] {
                 case ASCII.quote: quoted.toggle()
@@ -45,11 +52,12 @@ enum _NftVerdict {
                 found = unquoted(raw, word)
                 expecting = 0
             default:
-                if equals(raw, word, "jump") || equals(raw, word, "goto") {
+                let length = word.end - word.start
+                if length == 4 && (equals(raw, word, "jump") || equals(raw, word, "goto")) {
                     expecting = 1
-                } else if equals(raw, word, "xt") {
+                } else if length == 2 && equals(raw, word, "xt") {
                     expecting = 2
-                } else if isAction(raw, word), !isStatusValue(raw, previous, beforePrevious) {
+                } else if length >= 4, isAction(raw, word), !isStatusValue(raw, previous, beforePrevious) {
                     found = word
                 }
             }

@@ -1,0 +1,23 @@
+extension AnalysisContext {
+    /// The static hazard: a diverting rule in a path that egress traffic takes (REDIRECT or
+    /// DNAT in nat PREROUTING/OUTPUT, TPROXY in mangle PREROUTING, nft redirect/dnat/tproxy
+    /// in chains hooked at prerouting or output and the chains they jump to) that catches the
+    /// common egress ports or all TCP, from any source and interface.
+    func isHazard(_ index: Int) -> Bool {
+        let r = rule(index)
+        guard !r.isPolicy, targetClasses[index] == .divert else { return false }
+        let c = chain(of: r)
+        let t = table(of: r)
+        let inPath: Bool
+        if t.format.isNft {
+            inPath = reachedFromPreroutingOrOutput[r.chain]
+        } else {
+            switch r.target {
+            case "REDIRECT", "DNAT": inPath = t.name == "nat" && (c.name == "PREROUTING" || c.name == "OUTPUT")
+            case "TPROXY": inPath = t.name == "mangle" && c.name == "PREROUTING"
+            default: inPath = false
+            }
+        }
+        return inPath && r.traits.catchesEgress
+    }
+}

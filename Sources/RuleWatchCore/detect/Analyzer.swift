@@ -1,0 +1,80 @@
+/// Runs the detectors over a capture's history and ranks what they found.
+///
+/// ```swift
+/// let config = try AnalyzerConfig.load(path: "rulewatch.conf")
+/// let result = Analyzer(config: config).analyze(history, egress: csv, filter: AnalysisFilter())
+/// print(result.text(color: false, width: 80))
+/// ```
+public struct Analyzer {
+    public var config: AnalyzerConfig
+
+    public init(config: AnalyzerConfig = AnalyzerConfig()) { self.config = config }
+
+    /// - Parameters:
+    ///   - egress: the `--egress` CSV; without it the snapshots' inline `# egress` lines are
+    ///     used, and without those the counters alone.
+    ///   - filter: the snapshots and findings to keep.
+    public func analyze(_ history: CaptureHistory, egress: EgressSeries? = nil,
+                        filter: AnalysisFilter = AnalysisFilter()) -> AnalysisResult {
+        let window = Self.window(history, filter)
+        let context = AnalysisContext(history: history, timeline: EgressTimeline(history: history, csv: egress),
+                                      thresholds: config.thresholds, window: window)
+        var climb = ClimbWithEgressDropDetector()
+        var newRule = NewRuleDetector()
+        var hazard = HazardDetector()
+        var reset = ResetDetector()
+        var dropClimb = DropClimbDetector()
+        var ruleCount = 0
+        history.forEachSeries(in: window) { series in
+            if !history.rules[series.rule].isPolicy { ruleCount += 1 }
+            climb.observe(series, in: context)
+            newRule.observe(series, in: context)
+            hazard.observe(series, in: context)
+            reset.observe(series, in: context)
+            dropClimb.observe(series, in: context)
+        }
+        let climbs = climb.findings(in: context)
+        let critical = Set(climbs.filter { $0.severity == .critical }.compactMap(\.ruleIndex))
+        var findings = climbs
+        findings += newRule.findings(in: context)
+        findings += hazard.findings(in: context).filter { !critical.contains($0.ruleIndex ?? -1) }
+        findings += reset.findings(in: context)
+        findings += dropClimb.findings(in: context).filter { !critical.contains($0.ruleIndex ?? -1) }
+        findings += unexplainedDrops(context, explained: !critical.isEmpty)
+
+        let ignores = config.ignores + filter.ignores
+        findings = findings.filter { f in
+            if let t = filter.table, f.table != t { return false }
+            if let c = filter.chain, f.chain != c { return false }
+            return !ignores.contains { $0.matches(f) }
+        }
+        findings.sort(by: Finding.ranksBefore)
+        return AnalysisResult(snapshots: window.count, rules: ruleCount, findings: findings)
+    }
+
+    /// Egress fell and no diverting or discarding rule climbed with it: an outage of the far
+    /// servers or the network, not of this node's rules.
+    private func unexplainedDrops(_ context: AnalysisContext, explained: Bool) -> [Finding] {
+        guard !explained else { return [] }
+        return context.drops.map { d in
+            Finding(kind: "egress-drop", severity: .warning, score: 0.35, since: context.time(d.onset),
+                    explanation: "Egress success fell from \(Explanation.percent(d.before)) to \(Explanation.percent(d.during)) at \(Explanation.clock(context.time(d.onset))), but no diverting or discarding rule began to climb with it: look beyond this node's rules (far servers, routes, DNS).",
+                    evidence: [EvidenceField("egress_before", .rounded(d.before)),
+                               EvidenceField("egress_after", .rounded(d.during)),
+                               EvidenceField("until", .time(context.time(d.end)))])
+        }
+    }
+
+    /// The snapshots between `--since` and `--until` (those without a time are kept).
+    static func window(_ history: CaptureHistory, _ filter: AnalysisFilter) -> Range<Int> {
+        var lower = 0
+        var upper = history.snapshots.count
+        if let since = filter.since {
+            while lower < upper, let t = history.snapshots[lower].time, t < since { lower += 1 }
+        }
+        if let until = filter.until {
+            while upper > lower, let t = history.snapshots[upper - 1].time, t > until { upper -= 1 }
+        }
+        return lower..<upper
+    }
+}

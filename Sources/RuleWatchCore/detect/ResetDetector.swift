@@ -1,0 +1,83 @@
+/// `reset`: counters that went down. Tells a table rewritten at once (a reboot,
+/// `iptables-restore` without `--counters`) and a chain rewritten at once (kube-proxy's
+/// syncs) from one rule replaced; all informational. The deltas already count from zero.
+struct ResetDetector: Detector {
+    struct Place: Hashable {
+        var chain: Int
+        var snapshot: Int
+    }
+
+    /// Rules with a nonzero counter before the interval, and how many of them went down.
+    var compared: [Place: (rules: Int, resets: Int)] = [:]
+    var resets: [(rule: Int, snapshot: Int, before: UInt64, after: UInt64)] = []
+
+    mutating func observe(_ series: RuleSeries, in context: AnalysisContext) {
+        guard series.hasCounters, series.snapshots.count > 1 else { return }
+        let chain = context.rule(series.rule).chain
+        for k in 1..<series.snapshots.count where series.packets[k - 1].upper > 0 || series.bytes[k - 1].upper > 0 {
+            let snap = series.snapshots[k]
+            guard let d = series.delta(at: snap) else { continue }
+            let place = Place(chain: chain, snapshot: snap)
+            var c = compared[place] ?? (0, 0)
+            c.rules += 1
+            if d.reset {
+                c.resets += 1
+                resets.append((series.rule, snap, series.packets[k - 1].printed, series.packets[k].printed))
+            }
+            compared[place] = c
+        }
+    }
+
+    mutating func findings(in context: AnalysisContext) -> [Finding] {
+        let fraction = context.thresholds.resetChainFraction
+        func rewritten(_ p: Place) -> Bool {
+            guard let c = compared[p] else { return false }
+            return c.resets >= 2 && Double(c.resets) >= fraction * Double(c.rules)
+        }
+        // Chains rewritten at once, grouped by table and snapshot.
+        var byTable: [String: (table: Int, snapshot: Int, chains: [Int], resets: Int, compared: Int)] = [:]
+        for (place, c) in compared where c.resets > 0 && rewritten(place) {
+            let table = context.history.chains[place.chain].table
+            var e = byTable["\(table)/\(place.snapshot)"] ?? (table, place.snapshot, [], 0, 0)
+            e.chains.append(place.chain); e.resets += c.resets; e.compared += c.rules
+            byTable["\(table)/\(place.snapshot)"] = e
+        }
+        var out: [Finding] = []
+        for e in byTable.values {
+            let t = context.history.tables[e.table]
+            let chainsCounting = Set(compared.keys.filter { $0.snapshot == e.snapshot && context.history.chains[$0.chain].table == e.table }.map(\.chain))
+            let whole = chainsCounting.count >= 2 && e.chains.count == chainsCounting.count
+            let names = e.chains.map { context.history.chains[$0].name }.sorted()
+            let when = Explanation.clock(context.time(e.snapshot))
+            if whole || names.count > 5 {
+                let text = whole
+                    ? "Every counting chain of table \(t.name) restarted from zero at \(when): the whole table was rewritten (a reboot or iptables-restore without --counters). Traffic is counted from zero after it."
+                    : "\(names.count) chains of table \(t.name) restarted from zero at \(when): rewritten at once (as kube-proxy's syncs do). Traffic is counted from zero after it."
+                out.append(Finding(kind: "reset", severity: .info, score: 0.15, family: t.family.rawValue, table: t.name,
+                                   chain: "*", since: context.time(e.snapshot), explanation: text,
+                                   evidence: [EvidenceField("scope", .string(whole ? "table" : "chains")),
+                                              EvidenceField("chains", .array(names.prefix(20).map { .string($0) })),
+                                              EvidenceField("rules_reset", .int(Int64(e.resets))),
+                                              EvidenceField("rules_counting", .int(Int64(e.compared)))]))
+            } else {
+                for (chain, name) in zip(e.chains, e.chains.map { context.history.chains[$0].name }) {
+                    let c = compared[Place(chain: chain, snapshot: e.snapshot)]!
+                    out.append(Finding(kind: "reset", severity: .info, score: 0.12, family: t.family.rawValue, table: t.name,
+                                       chain: name, since: context.time(e.snapshot),
+                                       explanation: "Chain \(name) restarted from zero at \(when): \(c.resets) of its \(c.rules) counting rules went down at once, so the chain was rewritten (as kube-proxy does). Traffic is counted from zero after it.",
+                                       evidence: [EvidenceField("scope", .string("chain")),
+                                                  EvidenceField("rules_reset", .int(Int64(c.resets))),
+                                                  EvidenceField("rules_counting", .int(Int64(c.rules)))]))
+                }
+            }
+        }
+        for r in resets where !rewritten(Place(chain: context.rule(r.rule).chain, snapshot: r.snapshot)) {
+            out.append(context.finding("reset", .info, score: 0.1, rule: r.rule, since: context.time(r.snapshot),
+                                       explanation: "The rule's counter went down from \(r.before) to \(r.after) packets at \(Explanation.clock(context.time(r.snapshot))) while the rest of its chain kept counting: the rule was replaced or zeroed. Traffic is counted from zero after it.",
+                                       evidence: [EvidenceField("scope", .string("rule")),
+                                                  EvidenceField("packets_before", .uint(r.before)),
+                                                  EvidenceField("packets_after", .uint(r.after))]))
+        }
+        return out
+    }
+}

@@ -1,0 +1,32 @@
+/// A rule identity seen in a capture: its text once, however many snapshots show it.
+public struct HistoryRule: Sendable {
+    /// The short stable id: 12 hex digits of the identity's hash.
+    public var id: String
+    /// The identity's full 64-bit hash.
+    public var key: UInt64
+    /// Index into `CaptureHistory.tables` and `.chains`.
+    public var table: Int
+    public var chain: Int
+    public var target: String
+    public var targetClass: TargetClass
+    /// The rule as the dump first printed it; for a policy counter `policy DROP`.
+    public var text: String
+    /// The identity in canonical form (`RuleIdentityNormalizer`'s), fields apart by `0x1F`.
+    public var canonical: String
+    public var format: DumpFormat
+    /// 0 for the first of identical rules in a chain, 1 for the second, ...
+    public var occurrence: Int
+    /// A chain's policy counter, kept as a rule.
+    public var isPolicy: Bool
+    /// The first snapshot that showed it, and its position in its chain there.
+    public var firstSnapshot: Int
+    public var firstPosition: Int
+
+    /// What it catches and does, read from `canonical` on demand (few rules ever need it,
+    /// so ingesting does not pay for it).
+    public var traits: RuleTraits {
+        var t = RuleTraits(canonical: isPolicy ? "" : canonical, format: format, target: target)
+        t.targetClass = targetClass
+        return t
+    }
+}

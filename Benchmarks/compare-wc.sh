@@ -44,58 +44,64 @@ cat "$capture" > /dev/null  # warm the page cache for both
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 
-# Runs a command under GNU time; prints "seconds peak_kib status". The wall time comes from
-# a nanosecond clock, as time's own %e has only centiseconds.
+# Runs a command under GNU time; prints "seconds peak_kib status cpu_seconds". The wall time
+# comes from a nanosecond clock, as time's own %e has only centiseconds; the CPU time (user +
+# system) is what to compare on a busy machine.
 measure() {
     local start end status=0
     start=$(date +%s%N)
-    /usr/bin/time -f '%e %M' -o "$tmp" "$@" > /dev/null || status=$?
+    /usr/bin/time -f '%M %U %S' -o "$tmp" "$@" > /dev/null || status=$?
     end=$(date +%s%N)
-    echo "$(( (end - start) / 1000 ))e-6 $(tail -1 "$tmp" | cut -d' ' -f2) $status"
+    read -r kib user sys < <(tail -1 "$tmp")
+    echo "$(( (end - start) / 1000 ))e-6 $kib $status $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')"
 }
 
 # Measures a command that must succeed.
 measure_ok() {
-    local t m s
-    read -r t m s < <(measure "$@")
+    local t m s c
+    read -r t m s c < <(measure "$@")
     if [ "$s" != 0 ]; then
         echo "$0: '$*' failed with status $s" >&2
         exit 1
     fi
-    echo "$t $m"
+    echo "$t $m $c"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-wc_times=() wc_rss=() rw_times=() rw_rss=()
+wc_times=() wc_rss=() wc_cpu=() rw_times=() rw_rss=() rw_cpu=()
 for ((i = 0; i < pairs; i++)); do
-    read -r t m < <(measure_ok wc -l "$capture")
-    wc_times+=("$t"); wc_rss+=("$m")
-    read -r t m < <(measure_ok "$bin" parse --summary "$capture")
-    rw_times+=("$t"); rw_rss+=("$m")
+    read -r t m c < <(measure_ok wc -l "$capture")
+    wc_times+=("$t"); wc_rss+=("$m"); wc_cpu+=("$c")
+    read -r t m c < <(measure_ok "$bin" parse --summary "$capture")
+    rw_times+=("$t"); rw_rss+=("$m"); rw_cpu+=("$c")
 done
 
 wc_med=$(printf '%s\n' "${wc_times[@]}" | median)
 rw_med=$(printf '%s\n' "${rw_times[@]}" | median)
+wc_cpu_med=$(printf '%s\n' "${wc_cpu[@]}" | median)
+rw_cpu_med=$(printf '%s\n' "${rw_cpu[@]}" | median)
 wc_max=$(printf '%s\n' "${wc_rss[@]}" | sort -n | tail -1)
 rw_max=$(printf '%s\n' "${rw_rss[@]}" | sort -n | tail -1)
 
 echo "capture: $capture ($(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }'), $(wc -l < "$capture") lines)"
 echo "summary: $("$bin" parse --summary "$capture")"
-awk -v b="$bytes" -v w="$wc_med" -v r="$rw_med" -v wm="$wc_max" -v rm="$rw_max" -v n="$pairs" 'BEGIN {
-    printf "%-26s %10s %10s %12s\n", "", "median s", "MB/s", "peak RSS MiB"
-    printf "%-26s %10.3f %10.0f %12.1f\n", "wc -l", w, b / 1e6 / w, wm / 1024
-    printf "%-26s %10.3f %10.0f %12.1f\n", "rulewatch parse --summary", r, b / 1e6 / r, rm / 1024
-    printf "ratio rulewatch/wc: %.2f (median of %d pairs)\n", r / w, n
+awk -v b="$bytes" -v w="$wc_med" -v r="$rw_med" -v wm="$wc_max" -v rm="$rw_max" -v n="$pairs" \
+    -v wc="$wc_cpu_med" -v rc="$rw_cpu_med" 'BEGIN {
+    printf "%-26s %10s %10s %12s %10s\n", "", "median s", "MB/s", "peak RSS MiB", "CPU s"
+    printf "%-26s %10.3f %10.0f %12.1f %10.2f\n", "wc -l", w, b / 1e6 / w, wm / 1024, wc
+    printf "%-26s %10.3f %10.0f %12.1f %10.2f\n", "rulewatch parse --summary", r, b / 1e6 / r, rm / 1024, rc
+    printf "ratio rulewatch/wc: %.2f wall, %s CPU (median of %d pairs)\n", r / w,
+        (wc > 0 ? sprintf("%.1f", rc / wc) : "n/a"), n
 }'
 
 if "$bin" analyze --help > /dev/null 2>&1; then
-    read -r t m s < <(measure "$bin" analyze "$capture")
+    read -r t m s c < <(measure "$bin" analyze "$capture")
     # analyze's exit status says what it found (see its --help); only a crash or a
     # refusal to read the capture makes the figure meaningless.
     if [ "$s" -lt 64 ]; then
-        awk -v b="$bytes" -v t="$t" -v m="$m" -v s="$s" 'BEGIN {
-            printf "%-26s %10.3f %10.0f %12.1f   (exit %d)\n", "rulewatch analyze", t, b / 1e6 / t, m / 1024, s }'
+        awk -v b="$bytes" -v t="$t" -v m="$m" -v s="$s" -v c="$c" 'BEGIN {
+            printf "%-26s %10.3f %10.0f %12.1f %10.2f   (exit %d)\n", "rulewatch analyze", t, b / 1e6 / t, m / 1024, c, s }'
     else
         echo "rulewatch analyze: exit status $s on the capture (figure skipped)"
     fi

@@ -30,14 +30,19 @@ swiftc -sanitize=fuzzer,address -parse-as-library -O -use-ld=lld \
 
 if [ -d "$seeds" ]; then
     for f in "$seeds"/*; do
-        [ -f "$f" ] && cp -n "$f" "$corpus/seed-$(basename "$f")"
+        [ -f "$f" ] || continue
+        cp -n "$f" "$corpus/seed-$(basename "$f")"
+        # jq's pretty JSON also as one line, the way nft writes it.
+        if [ "$(head -c 1 "$f")" = "{" ]; then
+            tr -d '\n' < "$f" > "$corpus/seed-oneline-$(basename "$f")"
+        fi
     done
 fi
 
 log=$build/last-run.log
 set +e
 SWIFT_BACKTRACE=enable=no "$bin" -runs="${RUNS:-1000000}" -artifact_prefix="$here/" \
-    -max_len="${MAX_LEN:-4096}" -print_final_stats=1 "$@" "$corpus" 2>&1 | tee "$log" | grep -E '^(#[0-9]+.*(INITED|DONE|pulse)|==[0-9]+==|artifact|Done)' >&2
+    -max_len="${MAX_LEN:-4096}" -dict="$here/capture.dict" -print_final_stats=1 "$@" "$corpus" 2>&1 | tee "$log" | grep -E '^(#[0-9]+.*(INITED|DONE|pulse)|==[0-9]+==|artifact|Done)' >&2
 status=${PIPESTATUS[0]}
 set -e
 runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log" | tail -1)

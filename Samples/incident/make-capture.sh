@@ -21,6 +21,22 @@
 # temporary files on any exit.
 set -euo pipefail
 
+# Signals blocked or ignored by the caller survive exec (a thread pool's worker threads block
+# nearly all of them), and would leave this script and its servers deaf to TERM: start again
+# with every signal unblocked and at its default.
+if [[ -z ${RWI_SIGNALS_RESET:-} ]] && command -v python3 >/dev/null; then
+    if ! grep -Eq '^SigBlk:[[:space:]]*0+$' /proc/$$/status 2>/dev/null \
+        || ! grep -Eq '^SigIgn:[[:space:]]*0+$' /proc/$$/status 2>/dev/null; then
+        export RWI_SIGNALS_RESET=1
+        exec python3 -c '
+import os, signal, sys
+signal.pthread_sigmask(signal.SIG_SETMASK, set())
+for s in (signal.SIGTERM, signal.SIGINT, signal.SIGPIPE):
+    signal.signal(s, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$BASH" "$0" "$@"
+    fi
+fi
+
 readonly PROG=make-capture
 readonly FORMATS=(listing listing-x listing-n listing-nx save nft)
 readonly STAMPS=(iso date epoch)
@@ -172,8 +188,13 @@ MADE_NS=() PIDS=() NODE_PROBE="" WORK=""
 cleanup() {
     local status=$?
     set +e
+    local pid tries
     for pid in "${PIDS[@]}" $NODE_PROBE; do kill "$pid" 2>/dev/null; done
-    for pid in "${PIDS[@]}" $NODE_PROBE; do wait "$pid" 2>/dev/null; done
+    for pid in "${PIDS[@]}" $NODE_PROBE; do
+        for ((tries = 0; tries < 20; tries++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
     for ns in "${MADE_NS[@]}"; do ip netns delete "$ns" 2>/dev/null; done
     [[ -n $WORK ]] && rm -rf -- "$WORK"
     if ((status != 0)); then note "failed (status $status); seed=$SEED format=$FORMAT scenario=$SCENARIO"; fi
@@ -275,7 +296,8 @@ if rest > 0:
 print(ok, total)
 EOF
 
-in_ns "$NS_EXT" "$PY" -u "$WORK/serve.py" 80 443 8080 >"$WORK/serve.out" 2>"$WORK/serve.err" &
+# A simple command, not a function, so that $! is the server itself.
+ip netns exec "$NS_EXT" "$PY" -u "$WORK/serve.py" 80 443 8080 >"$WORK/serve.out" 2>"$WORK/serve.err" &
 PIDS+=($!)
 for _ in $(seq 50); do
     grep -q ready "$WORK/serve.out" 2>/dev/null && break
@@ -470,7 +492,7 @@ probe_interval() {    # SERVICE_CONNECTIONS
     ((P80)) && specs+=("192.168.250.10:80:$P80:e")
     specs+=("10.96.41.7:80:$1:x")
     ((D_REJECTDST)) && specs+=("192.168.250.99:5432:1:x")
-    node "$PY" "$WORK/probe.py" "$INTERVAL_SECONDS" 0.5 "192.168.250.10:443:2:x" >/dev/null &
+    ip netns exec "$NS_NODE" "$PY" "$WORK/probe.py" "$INTERVAL_SECONDS" 0.5 "192.168.250.10:443:2:x" >/dev/null &
     NODE_PROBE=$!
     in_ns "$NS_POD" "$PY" "$WORK/probe.py" "$INTERVAL_SECONDS" 0.5 "${specs[@]}" >"$WORK/probe.out"
     wait "$NODE_PROBE"

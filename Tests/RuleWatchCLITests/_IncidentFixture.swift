@@ -180,7 +180,11 @@ struct IncidentRun: Sendable {
             while process.isRunning && Date() < deadline { usleep(100_000) }
             let timedOut = process.isRunning
             if timedOut {
+                // TERM lets the script's trap remove its namespaces; KILL if even that hangs.
                 process.terminate()
+                let grace = Date().addingTimeInterval(15)
+                while process.isRunning && Date() < grace { usleep(100_000) }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
                 process.waitUntilExit()
             }
             let log = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""

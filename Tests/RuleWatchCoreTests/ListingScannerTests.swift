@@ -170,7 +170,7 @@ private func expectedListings() throws -> [(String, Int, Int, UInt64, Int)] {
         #expect(s.tables[0].chains[2].bytes == Counter.abbreviated(2042, steps: 1))
     }
 
-    @Test func iPv4ListingsAreIP() throws {
+    @Test func ipv4ListingsAreReadAsIP() throws {
         for file in ["listing-kube-cni-nat-nvL.txt", "listing-single-chain-no-n-dpt-https.txt",
                      "listing-submariner-iptables-nft-numeric-proto-line-numbers.txt"] {
             let s = try scan(try corpusBytes(file))
@@ -345,6 +345,20 @@ private func expectedListings() throws -> [(String, Int, Int, UInt64, Int)] {
         #expect(rows[1].position == 2 && rows[1].line == 5 && rows[1].target == "DROP")
     }
 
+    @Test func slashStarOutsideACommentOpensNothing() throws {
+        let s = try scan("""
+            Chain INPUT (policy ACCEPT 0 packets, 0 bytes)
+            \(Self.header)
+                0     0 LOG        all  --  *      *       0.0.0.0/0            0.0.0.0/0            LOG flags 0 level 4 prefix "x/* "
+                1     0 DROP       all  --  *      *       0.0.0.0/0            0.0.0.0/0            /*\u{20}
+            comment that begins with a newline */
+
+            """)
+        #expect(s.invalid == [])
+        #expect(s.rows.map(\.position) == [1, 2])
+        #expect(s.rows.last?.match == "/* \ncomment that begins with a newline */")
+    }
+
     @Test func unclosedCommentGivesUpAfterTheLongestComment() throws {
         let s = try scan("""
             Chain INPUT (policy ACCEPT 0 packets, 0 bytes)
@@ -422,6 +436,9 @@ private func expectedListings() throws -> [(String, Int, Int, UInt64, Int)] {
         let header = try scan("Chain INPUT (policy ACCEPT 0 packets, 0 bytes)\n\(Self.header)\nChain FORWARD (polic")
         #expect(header.tables[0].truncated)
         #expect(header.tables[0].chainCount == 1)
+        let cutHeader = try scan("Chain INPUT (policy ACCEPT 0 packets, 0 bytes)\n    pkts      bytes target     prot opt in     out     so")
+        #expect(cutHeader.results.last == .invalid("cut-off line"))
+        #expect(cutHeader.tables[0].truncated)
         // A chain cut off before its column header.
         let noHeader = try scan("Chain INPUT (policy ACCEPT 0 packets, 0 bytes)\n\(Self.header)\nChain FORWARD (policy ACCEPT 0 packets, 0 bytes)\n")
         #expect(noHeader.tables[0].truncated)

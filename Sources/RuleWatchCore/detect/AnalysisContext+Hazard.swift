@@ -4,10 +4,11 @@ extension AnalysisContext {
     /// in chains hooked at prerouting or output and the chains they jump to) that catches the
     /// common egress ports or all TCP, from any source and interface.
     func isHazard(_ index: Int) -> Bool {
-        let r = rule(index)
-        guard !r.isPolicy, targetClasses[index] == .divert else { return false }
-        let c = chain(of: r)
-        let t = table(of: r)
+        // Cheap tests first, on fields read in place: this runs for every rule.
+        guard targetClasses[index] == .divert, !history.rules[index].isPolicy else { return false }
+        let r = history.rules[index]
+        let c = history.chains[r.chain]
+        let t = history.tables[r.table]
         let inPath: Bool
         if t.format.isNft {
             inPath = reachedFromPreroutingOrOutput[r.chain]

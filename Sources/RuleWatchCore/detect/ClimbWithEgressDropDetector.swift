@@ -118,7 +118,7 @@ struct ClimbWithEgressDropDetector: Detector {
             } else if r.isPolicy && cls == .discard {
                 severity = .warning
                 score = 0.5 + 0.1 * q
-            } else if c.risesFromZero {
+            } else if c.risesFromZero && !r.isPolicy {
                 severity = .warning
                 score = 0.3 + 0.2 * q
             } else {

@@ -33,7 +33,14 @@ extension ListingScanner {
         }
         let source = field(r.source)
         let destination = field(r.destination)
-        let match = r.match.isEmpty ? ArenaRange(start: table.rules.mark, end: table.rules.mark) : field(r.match)
+        var matchRange = r.match
+        if open != nil {
+            // Blanks before the newline are the comment's own: keep all but a CRLF's CR.
+            var end = b.count
+            if end > 0, b[end - 1] == ASCII.carriageReturn { end -= 1 }
+            matchRange = r.match.lowerBound..<end
+        }
+        let match = matchRange.isEmpty ? ArenaRange(start: table.rules.mark, end: table.rules.mark) : field(matchRange)
         let record = _RuleRecord(
             chain: chainName, target: target, text: ArenaRange(start: textStart, end: table.rules.mark),
             columns: ListingColumns(proto: proto, opt: opt, inInterface: inInterface, outInterface: outInterface,
@@ -88,13 +95,19 @@ extension ListingScanner {
     /// `XT_MAX_COMMENT_LEN` less its NUL, plus the `/* ` and ` */` around it.
     static let longestComment = 255 + 6
 
-    /// Where a `/*` that no `*/` closes starts in `b[from..<to]`, if one does.
+    /// Where a `/* ` that no `*/` closes starts in `b[from..<to]`, if one does.
+    ///
+    /// xt_comment prints ` /* TEXT */`, so only a `/* ` at a field's start opens one: a
+    /// `/*` inside, say, a LOG prefix does not.
     static func openComment(_ b: UnsafeRawBufferPointer, from: Int, to: Int) -> Int? {
         guard let base = b.baseAddress else { return nil }
         var i = from
         while i < to, let hit = memchr(base + i, Int32(ASCII.slash), to - i) {
             let s = UnsafeRawPointer(hit) - base
-            guard s + 1 < to, b[s + 1] == ASCII.star else {
+            // At the very end the space may have been trimmed as trailing (a comment that
+            // begins with a newline).
+            guard s + 1 < to, b[s + 1] == ASCII.star, s + 2 == to || b[s + 2] == ASCII.space,
+                  s == from || b[s - 1] == ASCII.space else {
                 i = s + 1
                 continue
             }

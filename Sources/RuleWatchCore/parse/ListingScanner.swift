@@ -99,8 +99,22 @@ struct ListingScanner: SectionScanner {
             // Without counters a rule starts with its target: take only what has an `opt`.
             if case .rule = _ListingRuleLine.read(b, layout: layout, needsOpt: true) { return rule(line) }
         }
+        if inChain, line.atEndWithoutNewline, Self.mayStartListingLine(c) {
+            // `Cha`, ` pkts bytes tar`: the capture stopped mid-line.
+            return .invalid("cut-off line")
+        }
         if inChain, line.bytes.firstIndex(of: 0) != nil { return .invalid("NUL bytes in a rule line") }
         return .notMine
+    }
+
+    /// The first bytes of a chain header, column header or `Zeroing` line.
+    private static func mayStartListingLine(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "C"), UInt8(ascii: "n"), UInt8(ascii: "p"), UInt8(ascii: "t"), UInt8(ascii: "Z"):
+            return true
+        default:
+            return false
+        }
     }
 
     private mutating func rule(_ line: Line) -> FeedResult {

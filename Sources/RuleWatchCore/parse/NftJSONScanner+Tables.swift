@@ -12,7 +12,7 @@ extension NftJSONScanner {
             if counts { note("nft JSON \(kind) with an unknown family, skipped") }
             return
         }
-        let nameField: _Fields = kind == .table ? .name : .table
+        let nameField: _JSONFields = kind == .table ? .name : .table
         if let family = objectFamily, objectHas.contains(nameField) {
             let same = tableOpen && family == tableFamily
                 && (kind == .table ? objectName == tableKey : objectTableIsCurrent)

@@ -79,7 +79,7 @@ struct NftJSONScanner: SectionScanner {
     var objectHook: [UInt8] = []
     var objectPolicy: [UInt8] = []
     /// Which of them it had (a name may be empty).
-    var objectHas = _Fields()
+    var objectHas = _JSONFields()
     var ruleCounted = false
     var rulePackets: UInt64 = 0
     var ruleBytes: UInt64 = 0
@@ -113,15 +113,6 @@ struct NftJSONScanner: SectionScanner {
     var lineOffset = 0
     /// The first problem met in the current piece, reported as its result.
     var problem: String?
-
-    struct _Fields: OptionSet {
-        var rawValue: UInt8
-        static let table = _Fields(rawValue: 1)
-        static let name = _Fields(rawValue: 2)
-        static let chain = _Fields(rawValue: 4)
-        static let hook = _Fields(rawValue: 8)
-        static let policy = _Fields(rawValue: 16)
-    }
 
     init(options: ParseOptions, wantsRules: Bool, source: String) {
         self.wantsRules = wantsRules

@@ -10,9 +10,14 @@ extension AnalysisResult {
             out += "\n"
             let label = f.severity.rawValue.uppercased()
             let painted = color ? Self.paint(label, f.severity) : label
-            var head = "\(painted)  \(f.kind)  score \(Self.decimals(f.score))"
-            if let since = f.since { head += "  since \(CivilTime.iso8601(nanoseconds: since))" }
-            out += head + "\n"
+            let head = "\(painted)  \(f.kind)  score \(Self.decimals(f.score))"
+            let headWidth = label.count + f.kind.count + 12
+            if let since = f.since {
+                let when = "since \(CivilTime.iso8601(nanoseconds: since))"
+                out += headWidth + 2 + when.count <= width ? head + "  " + when + "\n" : head + "\n  " + when + "\n"
+            } else {
+                out += head + "\n"
+            }
             var place = f.table.isEmpty ? "" : "\(f.table)/\(f.chain)"
             if !f.target.isEmpty { place += " \(f.target)" }
             if !f.ruleID.isEmpty { place += "  rule \(f.ruleID)" }

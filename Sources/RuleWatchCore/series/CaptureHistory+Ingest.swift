@@ -6,9 +6,21 @@ extension CaptureHistory {
         let snapshot = Int32(snapshots.count)
         let seed = tableSeeds[tableIndex]
 
-        for c in t.chains {
-            let chain = internChain(table: tableIndex, key: StableHasher.hash(c.name, seed: seed), name: c.name,
-                                    hook: c.hook, policy: c.policy)
+        let previous = previousOrder[tableIndex]
+        var next = TableOrder()
+        next.chainSignatures.reserveCapacity(t.chains.count)
+        next.chains.reserveCapacity(t.chains.count)
+        for (j, c) in t.chains.enumerated() {
+            let nameKey = StableHasher.hash(c.name, seed: seed)
+            let signature = StableHasher.hash((c.policy ?? "") + "\u{1F}" + (c.hook ?? ""), seed: nameKey)
+            let chain: Int
+            if j < previous.chainSignatures.count, previous.chainSignatures[j] == signature {
+                chain = Int(previous.chains[j])
+            } else {
+                chain = internChain(table: tableIndex, key: nameKey, name: c.name, hook: c.hook, policy: c.policy)
+            }
+            next.chainSignatures.append(signature)
+            next.chains.append(Int32(chain))
             if let policy = c.policy, let packets = c.packets {
                 let key = normalizer.policyKey(chain: c.name, policy: policy, seed: seed)
                 let rule = ruleIndex[key] ?? addRule(key: key, occurrence: 0, table: tableIndex, chain: chain,
@@ -21,33 +33,42 @@ extension CaptureHistory {
         }
 
         var lastChain = ByteSlice.empty
-        var lastChainIndex = -1
+        var chainKey: UInt64 = 0
         let format = t.format
         let family = t.family
-        let previous = previousOrder[tableIndex]
-        var next = TableOrder()
+        next.raw.reserveCapacity(t.rules.count)
         next.keys.reserveCapacity(t.rules.count)
         next.rules.reserveCapacity(t.rules.count)
         var cursor = 0
         t.rules.forEach { r in
-            if lastChainIndex < 0 || !(r.chain == lastChain) {
-                lastChainIndex = internChain(table: tableIndex, key: StableHasher.hash(r.chain.base, seed: seed),
-                                             name: r.chain, declared: false)
+            if chainKey == 0 || !(r.chain == lastChain) {
+                chainKey = StableHasher.hash(r.chain.base, seed: seed)
                 lastChain = r.chain
             }
-            let base = normalizer.key(of: r, format: format, family: family, seed: seed)
+            let raw = StableHasher.hash(r.text.base, seed: StableHasher.hash(r.target.base, seed: chainKey))
             var rule: Int32
-            if cursor < previous.keys.count, previous.keys[cursor] == base, lastSeen[Int(previous.rules[cursor])] != snapshot {
+            var base: UInt64
+            if cursor < previous.raw.count, previous.raw[cursor] == raw, lastSeen[Int(previous.rules[cursor])] != snapshot {
+                // The common case: the same rule, printed the same way, in the same place.
                 rule = previous.rules[cursor]
+                base = previous.keys[cursor]
                 cursor += 1
             } else {
-                rule = lookUp(base, r, tableIndex: tableIndex, chain: lastChainIndex, format: format,
-                              snapshot: snapshot, seed: seed)
-                let slot = Int(orderSlot[Int(rule)])
-                if slot >= 0, slot < previous.rules.count, previous.rules[slot] == rule { cursor = slot + 1 }
+                base = normalizer.key(of: r, format: format, family: family, seed: seed)
+                if cursor < previous.keys.count, previous.keys[cursor] == base,
+                   lastSeen[Int(previous.rules[cursor])] != snapshot {
+                    rule = previous.rules[cursor]
+                    cursor += 1
+                } else {
+                    rule = lookUp(base, r, tableIndex: tableIndex, chainKey: chainKey, format: format,
+                                  snapshot: snapshot, seed: seed)
+                    let slot = Int(orderSlot[Int(rule)])
+                    if slot >= 0, slot < previous.rules.count, previous.rules[slot] == rule { cursor = slot + 1 }
+                }
             }
             lastSeen[Int(rule)] = snapshot
             orderSlot[Int(rule)] = Int32(next.rules.count)
+            next.raw.append(raw)
             next.keys.append(base)
             next.rules.append(rule)
             samples.append(RuleSample(rule: rule, snapshot: snapshot, position: Int32(truncatingIfNeeded: r.position),
@@ -59,7 +80,7 @@ extension CaptureHistory {
 
     /// Finds (or adds) the rule for `base`, the nth identical rule of its chain in this
     /// snapshot getting the nth identity.
-    private mutating func lookUp(_ base: UInt64, _ r: RuleView, tableIndex: Int, chain: Int, format: DumpFormat,
+    private mutating func lookUp(_ base: UInt64, _ r: RuleView, tableIndex: Int, chainKey: UInt64, format: DumpFormat,
                                  snapshot: Int32, seed: UInt64) -> Int32 {
         var key = base
         var occurrence = 0
@@ -73,6 +94,7 @@ extension CaptureHistory {
                 return found
             }
             let canonical = String(decoding: normalizer.out.bytes, as: UTF8.self)
+            let chain = internChain(table: tableIndex, key: chainKey, name: r.chain, declared: false)
             let jumps = !r.target.isEmpty && chainIndex[StableHasher.hash(r.target.base, seed: seed)] != nil
             return addRule(key: key, occurrence: occurrence, table: tableIndex, chain: chain,
                            target: r.target.string, text: r.text.string, canonical: canonical,
@@ -84,7 +106,7 @@ extension CaptureHistory {
                                   canonical: String, format: DumpFormat, isPolicy: Bool,
                                   snapshot: Int32, position: Int, jumps: Bool = false) -> Int32 {
         let index = Int32(rules.count)
-        rules.append(HistoryRule(id: Self.ruleID(key), key: key, table: table, chain: chain, target: target,
+        rules.append(HistoryRule(key: key, table: table, chain: chain, target: target,
                                  targetClass: jumps ? .jump : TargetClass(target: target), text: text, canonical: canonical,
                                  format: format, occurrence: occurrence, isPolicy: isPolicy,
                                  firstSnapshot: Int(snapshot), firstPosition: position))

@@ -35,8 +35,13 @@ public struct CaptureHistory: DumpSink {
     var orderSlot: [Int32] = []
 
     struct TableOrder {
+        /// A hash of the rule's bytes as printed: equal bytes need no normalizing.
+        var raw: [UInt64] = []
         var keys: [UInt64] = []
         var rules: [Int32] = []
+        /// The declared chains: a hash of name, hook and policy, and the chain.
+        var chainSignatures: [UInt64] = []
+        var chains: [Int32] = []
     }
     var normalizer = RuleIdentityNormalizer()
     var current: HistorySnapshot?

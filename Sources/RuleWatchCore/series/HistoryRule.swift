@@ -1,9 +1,9 @@
 /// A rule identity seen in a capture: its text once, however many snapshots show it.
 public struct HistoryRule: Sendable {
-    /// The short stable id: 12 hex digits of the identity's hash.
-    public var id: String
     /// The identity's full 64-bit hash.
     public var key: UInt64
+    /// The short stable id: 12 hex digits of the identity's hash (its top 48 bits).
+    public var id: String { CaptureHistory.ruleID(key) }
     /// Index into `CaptureHistory.tables` and `.chains`.
     public var table: Int
     public var chain: Int

@@ -99,6 +99,10 @@ public struct ByteSlice: @unchecked Sendable {
         return memcmp(lhs.base.baseAddress!, rhs.base.baseAddress!, lhs.base.count) == 0
     }
 
+    /// The blank-separated fields, one by one, without building an array.
+    @inlinable
+    public var blankSeparated: BlankSeparated { BlankSeparated(self) }
+
     /// Splits at runs of blanks, the way a listing's columns are read.
     public func fields() -> [ByteSlice] {
         var out: [ByteSlice] = []
@@ -126,6 +130,23 @@ public struct ByteSlice: @unchecked Sendable {
             value = a
         }
         return value
+    }
+}
+
+/// A `ByteSlice`'s fields between runs of blanks, read lazily.
+public struct BlankSeparated: Sequence, IteratorProtocol {
+    @usableFromInline let slice: ByteSlice
+    @usableFromInline var i = 0
+
+    @inlinable init(_ slice: ByteSlice) { self.slice = slice }
+
+    @inlinable
+    public mutating func next() -> ByteSlice? {
+        let b = slice.base
+        while i < b.count, ASCII.isBlank(b[i]) { i += 1 }
+        let start = i
+        while i < b.count, !ASCII.isBlank(b[i]) { i += 1 }
+        return i > start ? slice.slice(start, i) : nil
     }
 }
 

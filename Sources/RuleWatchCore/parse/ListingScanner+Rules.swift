@@ -132,8 +132,13 @@ extension ListingScanner {
     /// An IPv6 address, ip6tables' ICMP protocol name, or the blank `opt` of old ip6tables.
     static func showsIPv6(_ b: UnsafeRawBufferPointer, _ r: _ListingRuleLine) -> Bool {
         if r.opt.isEmpty { return true }
-        for i in r.source where b[i] == ASCII.colon { return true }
-        for i in r.destination where b[i] == ASCII.colon { return true }
+        // Source and destination are neighbours: one memchr over both (the blanks between
+        // hold no colon).
+        if let base = b.baseAddress, r.destination.upperBound > r.source.lowerBound,
+           memchr(base + r.source.lowerBound, Int32(ASCII.colon), r.destination.upperBound - r.source.lowerBound) != nil {
+            return true
+        }
+        guard r.proto.count == 6 || r.proto.count == 9 else { return false }
         let proto = ByteSlice(UnsafeRawBufferPointer(rebasing: b[r.proto]))
         return proto == "icmpv6" || proto == "ipv6-icmp"
     }

@@ -19,6 +19,8 @@ struct ListingScanner: SectionScanner {
     /// The table being read; its buffers are reused from table to table.
     var table = ParsedTable()
     var layout = _ListingLayout.verbose
+    /// The column header line `layout` was read from.
+    var lastHeader = _RememberedLine()
     /// Bit `i` set: built-in chain `i` of `builtinIndex` was listed in this table.
     var builtins: UInt8 = 0
     var lastBuiltin = -1
@@ -84,8 +86,15 @@ struct ListingScanner: SectionScanner {
             try emitTable(into: &receiver)
             return .consumed
         case UInt8(ascii: "n"), UInt8(ascii: "p"), UInt8(ascii: "t"):
+            // Every chain repeats the same column header: compare it to the last one read
+            // before reading its words again.
+            if lastHeader.matches(rest) {
+                chainHasHeader = true
+                return .consumed
+            }
             if let header = _ListingLayout(header: rest) {
                 layout = header
+                lastHeader.remember(rest)
                 chainHasHeader = true
                 return .consumed
             }

@@ -21,7 +21,7 @@ struct _ListingLayout: Equatable {
         hasCounters = false
         hasInterfaces = false
         var first = true
-        for field in line.fields() {
+        for field in line.blankSeparated {
             if field == "num" {
                 guard first else { return nil }
                 hasNumbers = true

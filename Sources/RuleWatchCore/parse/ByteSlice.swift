@@ -116,6 +116,24 @@ public struct ByteSlice: @unchecked Sendable {
         return out
     }
 
+    /// Reads the digits at `i` as a number and moves `i` past them; `nil` (and `i` past the
+    /// digits read) when there are none or they overflow.
+    @inline(__always)
+    public func readDecimal(_ i: inout Int) -> UInt64? {
+        let start = i
+        var value: UInt64 = 0
+        while i < base.count {
+            let d = base[i] &- ASCII.zero
+            if d >= 10 { break }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(d))
+            if o1 || o2 { return nil }
+            value = a
+            i += 1
+        }
+        return i > start ? value : nil
+    }
+
     /// Reads decimal digits as a number; `nil` when empty, not all digits, or too large.
     @inlinable
     public var decimal: UInt64? {

@@ -156,9 +156,9 @@ extension NftTextScanner {
             guard k + 5 <= text.count,
                   memcmp(text.base.baseAddress! + (k - 11), needle.utf8Start, 16) == 0 else { continue }
             var i = k + 5
-            guard let packets = SaveScanner.readDecimal(text, &i), text.dropFirst(i).hasPrefix(" bytes ") else { continue }
+            guard let packets = text.readDecimal(&i), text.dropFirst(i).hasPrefix(" bytes ") else { continue }
             i += 7
-            guard let bytes = SaveScanner.readDecimal(text, &i) else { continue }
+            guard let bytes = text.readDecimal(&i) else { continue }
             return AnonymousCounter(packets: packets, bytes: bytes, valuesStart: k - 4, valuesEnd: i)
         }
         return nil

@@ -11,11 +11,11 @@ extension SaveScanner {
         var byteCount: Counter?
         if bytes[0] == ASCII.openBracket {
             i = 1
-            guard let p = SaveScanner.readDecimal(bytes, &i), bytes.byte(at: i) == ASCII.colon else {
+            guard let p = bytes.readDecimal(&i), bytes.byte(at: i) == ASCII.colon else {
                 return reject("expected [packets:bytes] before -A")
             }
             i += 1
-            guard let b = SaveScanner.readDecimal(bytes, &i), bytes.byte(at: i) == ASCII.closeBracket else {
+            guard let b = bytes.readDecimal(&i), bytes.byte(at: i) == ASCII.closeBracket else {
                 return reject("expected [packets:bytes] before -A")
             }
             i += 1
@@ -58,7 +58,7 @@ extension SaveScanner {
     /// (the quote was never closed) and must be read as a line of its own.
     mutating func continueRule<R: TableReceiver>(_ bytes: ByteSlice, line: Int, into receiver: inout R) throws -> FeedResult? {
         let text = bytes.trimmed
-        if SaveScanner.looksLikeSaveLine(text) || (!text.isEmpty && SaveScanner.looksLikeOtherSection(text)) {
+        if SaveScanner.looksLikeSaveLine(text) || (!text.isEmpty && _SectionStart.looksLikeOtherSection(text)) {
             try receiver.warn(line: continuation!.line, "quoted string not closed at the end of the rule")
             closeContinuation()
             return nil
@@ -205,23 +205,5 @@ extension SaveScanner {
             }
         }
         return end
-    }
-
-    /// Reads digits at `i`, moving past them; `nil` when there are none or they overflow.
-    @inline(__always)
-    static func readDecimal(_ bytes: ByteSlice, _ i: inout Int) -> UInt64? {
-        let n = bytes.count
-        let start = i
-        var value: UInt64 = 0
-        while i < n {
-            let d = bytes[i] &- ASCII.zero
-            if d >= 10 { break }
-            let (m, o1) = value.multipliedReportingOverflow(by: 10)
-            let (a, o2) = m.addingReportingOverflow(UInt64(d))
-            if o1 || o2 { return nil }
-            value = a
-            i += 1
-        }
-        return i > start ? value : nil
     }
 }

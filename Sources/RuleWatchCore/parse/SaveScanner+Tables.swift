@@ -30,9 +30,9 @@ extension SaveScanner {
         var byteCount: Counter?
         if bytes.byte(at: i) == ASCII.openBracket {
             i += 1
-            if let p = SaveScanner.readDecimal(bytes, &i), bytes.byte(at: i) == ASCII.colon {
+            if let p = bytes.readDecimal(&i), bytes.byte(at: i) == ASCII.colon {
                 i += 1
-                if let b = SaveScanner.readDecimal(bytes, &i), bytes.byte(at: i) == ASCII.closeBracket {
+                if let b = bytes.readDecimal(&i), bytes.byte(at: i) == ASCII.closeBracket {
                     packets = .exact(p)
                     byteCount = .exact(b)
                 }
@@ -56,7 +56,7 @@ extension SaveScanner {
         }
         if bytes.hasPrefix("# egress") { return .notMine }
         let body = bytes.dropFirst(1).trimmed
-        if !body.isEmpty, SaveScanner.looksLikeTimestamp(body) { return .notMine }
+        if !body.isEmpty, _SectionStart.looksLikeTimestamp(body) { return .notMine }
         return .consumed
     }
 

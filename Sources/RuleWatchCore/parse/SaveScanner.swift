@@ -75,7 +75,7 @@ struct SaveScanner: SectionScanner {
         default:
             let text = bytes.trimmed
             if text.isEmpty { return .consumed }
-            if !inTable || SaveScanner.looksLikeOtherSection(text) { return .notMine }
+            if !inTable || _SectionStart.looksLikeOtherSection(text) { return .notMine }
             return .invalid("not an iptables-save line")
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RuleWatchCore
 
@@ -109,6 +110,27 @@ import Testing
             try parser.parse(bytes: bytes, name: "x", into: &sink)
             #expect(sink.snapshots.map(\.rules) == whole.snapshots.map(\.rules), "capacity \(capacity)")
             #expect(sink.snapshots.map(\.tables) == whole.snapshots.map(\.tables), "capacity \(capacity)")
+        }
+    }
+}
+
+/// Inputs the fuzzer once crashed the parser with: each must now parse, or be refused, quietly.
+@Suite struct FuzzRegressionTests {
+    static let directory = Corpus.repoRoot.appendingPathComponent("fuzz/regressions")
+    static let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
+
+    @Test func regressionsAreThere() { #expect(Self.files.count >= 5) }
+
+    @Test(arguments: files)
+    func crashInputParsesWithoutTrapping(_ file: String) throws {
+        let bytes = Array(try Data(contentsOf: Self.directory.appendingPathComponent(file)))
+        var summary = Summary()
+        var rules = CollectingSink()
+        for parse in [{ try CaptureParser().parse(bytes: bytes, name: file, into: &summary) },
+                      { try CaptureParser().parse(bytes: bytes, name: file, into: &rules) }] {
+            do { try parse() } catch let error as CaptureError {
+                #expect(error.exitStatus == 65, "\(error)")
+            }
         }
     }
 }

@@ -28,8 +28,10 @@ extension SaveScanner {
             return reject("expected -A CHAIN")
         }
         let chainStart = i + 3
-        let chainEnd = bytes.firstIndex(of: ASCII.space, from: chainStart)
-            ?? SaveScanner.contentEnd(bytes, keepingSpaces: false)
+        // The name ends at a space, but never past the line's content: a space found only in
+        // trailing blanks (after NULs, say) would point beyond what is stored.
+        let contentEnd = SaveScanner.contentEnd(bytes, keepingSpaces: false)
+        let chainEnd = Swift.min(bytes.firstIndex(of: ASCII.space, from: chainStart) ?? contentEnd, contentEnd)
         guard chainEnd > chainStart else { return reject("-A without a chain name") }
         if !inTable { beginTable(name: nil, line: line) }
         if headerFamily == nil && addressFamily == nil { settleFamily(bytes, from: chainEnd) }

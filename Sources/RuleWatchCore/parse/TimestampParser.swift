@@ -39,9 +39,12 @@ public enum TimestampParser {
         guard let secs = c.digits(max: 12) else { return nil }
         var nanos: Int64 = 0
         if c.eat(ASCII.dot) || c.eat(ASCII.comma) { guard let f = c.fraction() else { return nil }; nanos = f }
-        guard c.atEnd else { return nil }
+        guard c.atEnd, secs <= maxSeconds else { return nil }
         return Int64(secs) * 1_000_000_000 + nanos
     }
+
+    /// Nanoseconds since the epoch fit an `Int64` until April 2262.
+    static let maxSeconds = Int(Int64.max / 1_000_000_000) - 1
 
     static func iso8601(_ s: ByteSlice, zone: TimeZoneSpec) -> Int64? {
         var c = _Cursor(s)
@@ -114,7 +117,7 @@ public enum TimestampParser {
     }
 
     private static func valid(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int) -> Bool {
-        y >= 1970 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && s <= 60
+        y >= 1970 && y <= 2261 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && s <= 60
     }
 
     private static let months: [StaticString] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

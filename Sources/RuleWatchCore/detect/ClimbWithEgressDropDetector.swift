@@ -5,6 +5,10 @@
 /// (retries pass KUBE-SERVICES too) is at most a warning and ranks below. A diverting rule
 /// that appeared in the same interval as a critical rule and catches egress ports is
 /// critical too, however few its packets: installers add rules in sets.
+///
+/// A diverting rule that only carries on the traffic of one that left in the same interval
+/// (kube-proxy moving a service to a new endpoint: a new KUBE-SEP chain and DNAT, the old
+/// ones gone) is a takeover, not a culprit: its climb is a warning that says so.
 struct ClimbWithEgressDropDetector: Detector {
     struct Climb {
         var rule: Int
@@ -27,12 +31,23 @@ struct ClimbWithEgressDropDetector: Detector {
         var evidence: [EvidenceValue]
     }
 
+    /// A harmful rule seen for the last time before the capture's end.
+    struct Departure {
+        var rule: Int
+        var lastSnapshot: Int
+    }
+
     var climbs: [Climb] = []
     var appearances: [Appearance] = []
+    var departures: [Departure] = []
 
     mutating func observe(_ series: RuleSeries, in context: AnalysisContext) {
         guard series.hasCounters, !context.drops.isEmpty else { return }
         let t = context.thresholds
+        if let last = series.snapshots.last, last + 1 < context.window.upperBound,
+           context.targetClasses[series.rule].isHarmful {
+            departures.append(Departure(rule: series.rule, lastSnapshot: last))
+        }
         if let at = series.appearedAt, context.targetClasses[series.rule] == .divert,
            context.rule(series.rule).traits.catchesEgress {
             let total = series.packets.last!.printed
@@ -112,9 +127,13 @@ struct ClimbWithEgressDropDetector: Detector {
             let q = align * strength * newness * (hazard ? 1 : 0.9) * (0.7 + 0.3 * size)
             let severity: Severity
             let score: Double
-            if cls.isHarmful && !r.isPolicy {
+            let predecessor = takeover(c, context)
+            if cls.isHarmful && !r.isPolicy && predecessor == nil {
                 severity = .critical
                 score = 0.8 + 0.2 * q
+            } else if predecessor != nil {
+                severity = .warning
+                score = 0.3 + 0.2 * q
             } else if r.isPolicy && cls == .discard {
                 severity = .warning
                 score = 0.5 + 0.1 * q
@@ -128,7 +147,7 @@ struct ClimbWithEgressDropDetector: Detector {
                 let best = critical[c.rule]
                 if best == nil || best!.score < score { critical[c.rule] = (score, c.appearedAt, c.onset, c.drop) }
             }
-            out.append(finding(c, severity: severity, score: score, hazard: hazard, context))
+            out.append(finding(c, severity: severity, score: score, hazard: hazard, replacing: predecessor, context))
         }
         // Keep one finding per rule: its best.
         out.sort(by: Finding.ranksBefore)
@@ -136,7 +155,7 @@ struct ClimbWithEgressDropDetector: Detector {
         out = out.filter { seen.insert($0.ruleIndex ?? -1).inserted }
 
         // Companions: diverting rules that came in the same interval as a critical one.
-        for a in appearances where critical[a.rule] == nil {
+        for a in appearances where critical[a.rule] == nil && takeover(rule: a.rule, appearedAt: a.at, context) == nil {
             guard let main = critical.values.filter({ m in m.appearedAt == a.at || m.onset == a.at })
                 .max(by: { $0.score < $1.score }) else { continue }
             let r = context.rule(a.rule)
@@ -161,13 +180,71 @@ struct ClimbWithEgressDropDetector: Detector {
         return out
     }
 
-    private func finding(_ c: Climb, severity: Severity, score: Double, hazard: Bool, _ context: AnalysisContext) -> Finding {
+    /// The rule `c`'s rule took over from, if it appeared just as a rule of the same table and
+    /// target, printed the same but for its numbers (addresses, ports, chain hashes), left.
+    private func takeover(_ c: Climb, _ context: AnalysisContext) -> Int? {
+        guard let appeared = c.appearedAt, abs(appeared - c.onset) <= 1 else { return nil }
+        return takeover(rule: c.rule, appearedAt: appeared, context)
+    }
+
+    private func takeover(rule: Int, appearedAt appeared: Int, _ context: AnalysisContext) -> Int? {
+        let r = context.rule(rule)
+        var shape: String?
+        for d in departures where d.lastSnapshot == appeared - 1 && d.rule != rule {
+            let other = context.rule(d.rule)
+            guard other.table == r.table, other.target == r.target else { continue }
+            if shape == nil { shape = Self.shape(r.text) }
+            if Self.shape(other.text) == shape { return d.rule }
+        }
+        return nil
+    }
+
+    /// A rule's text with its numbers read as `#`: every run of digits, and every long
+    /// upper-case hash such as a kube-proxy chain's (`KUBE-SEP-ZX7GRIZKSNUQ3LAJ`, which a save
+    /// prints in `-A` and `-j`). Endpoints swapped by a rewrite differ only there.
+    static func shape(_ text: String) -> String {
+        var out = ""
+        var word: [Unicode.Scalar] = []
+        func flush() {
+            if word.count >= 12 && word.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) }) {
+                out += "#"
+            } else {
+                var inDigits = false
+                for ch in word {
+                    if ("0"..."9").contains(ch) {
+                        if !inDigits { out += "#" }
+                        inDigits = true
+                    } else {
+                        out.unicodeScalars.append(ch)
+                        inDigits = false
+                    }
+                }
+            }
+            word.removeAll(keepingCapacity: true)
+        }
+        for ch in text.unicodeScalars {
+            if ch.properties.isAlphabetic || ("0"..."9").contains(ch) {
+                word.append(ch)
+            } else {
+                flush()
+                out.unicodeScalars.append(ch)
+            }
+        }
+        flush()
+        return out
+    }
+
+    private func finding(_ c: Climb, severity: Severity, score: Double, hazard: Bool, replacing predecessor: Int?,
+                         _ context: AnalysisContext) -> Finding {
         let r = context.rule(c.rule)
         let table = context.table(of: r)
         let drop = context.drops[c.drop]
         var text = Explanation.action(r, chain: context.chain(of: r), table: table, targetClass: context.targetClasses[c.rule])
         let how = c.risesFromZero ? "began to climb from zero" : "stepped up \(Self.factor(c.after, c.before))"
         text += " Its counter \(how) at \(Explanation.clock(context.time(c.onset))), when egress success fell from \(Explanation.percent(drop.before)) to \(Explanation.percent(drop.during))."
+        if let predecessor {
+            text += " It replaced rule \(context.rule(predecessor).id), which left in the same interval (a rewrite, such as kube-proxy moving a service to a new endpoint), and carries its traffic on: not what broke egress."
+        }
         if context.targetClasses[c.rule].isHarmful {
             text += Explanation.packetsMeaning(packets: c.packets, bytes: c.bytes,
                                                connections: Explanation.countsConnections(r, table: table))
@@ -185,6 +262,7 @@ struct ClimbWithEgressDropDetector: Detector {
             EvidenceField("hazard", .bool(hazard)),
         ]
         if let at = c.appearedAt { evidence.append(EvidenceField("appeared", .time(context.time(at)))) }
+        if let predecessor { evidence.append(EvidenceField("replaces", .string(context.rule(predecessor).id))) }
         if let to = r.traits.divertsTo { evidence.append(EvidenceField("diverts_to", .string(to))) }
         evidence.append(EvidenceField("deltas", .array(c.evidence)))
         return context.finding("climb-with-egress-drop", severity, score: score, rule: c.rule,

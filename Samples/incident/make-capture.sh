@@ -12,13 +12,16 @@
 # succeed. After K intervals the incident appends two REDIRECT rules to nat PREROUTING of "node",
 # sending every new pod connection to :80/:443 to a local port where nothing listens, while the
 # node's own connections (OUTPUT) stay fine. The healthy scenario has no REDIRECT but a burst
-# through a service DNAT and a kube-proxy rewrite that resets its chains' counters.
+# through a service DNAT and a kube-proxy rewrite that resets its chains' counters. The outage
+# scenario is healthy until the far servers stop listening on :80/:443 after K intervals:
+# egress falls, yet no rule is to blame.
 #
 # Output in DIR: capture.txt (a timestamp, `# egress ok=N total=N` and a dump of "node" per
 # interval), egress.csv (`time,ok,total`), truth.txt (what was done, and when).
-# Needs root, iproute2, iptables (nf_tables or legacy), nft for --format nft, python3.
+# Needs root, iproute2, iptables, python3, and for --format nft both nft and the nf_tables
+# flavour of iptables (the rules are loaded with iptables; nft lists what it sees).
 # Touches nothing outside the namespaces it creates; removes them, its processes and its
-# temporary files on any exit.
+# temporary files on any exit (DIR keeps what was written so far, for a look).
 set -euo pipefail
 
 # Signals blocked or ignored by the caller survive exec (a thread pool's worker threads block
@@ -43,16 +46,17 @@ readonly STAMPS=(iso date epoch)
 
 usage() {
     cat <<'EOF'
-usage: make-capture.sh --out DIR [--seed N] [--format FORMAT] [--scenario incident|healthy]
+usage: make-capture.sh --out DIR [--seed N] [--format FORMAT] [--scenario incident|healthy|outage]
                        [--intervals N] [--interval-seconds S] [--inject-at K]
 
   --out DIR             where capture.txt, egress.csv and truth.txt go (created if missing)
   --seed N              picks the format, timestamp style, timing and decoys (default: random)
   --format FORMAT       listing, listing-x, listing-n, listing-nx, save or nft (default: by seed)
-  --scenario S          incident (default) or healthy
+  --scenario S          incident (default), healthy, or outage (the servers stop, no rule changes)
   --intervals N         snapshots to take (default 8)
   --interval-seconds S  probing time per interval, 1-10 (default: 2 or 3 by seed)
-  --inject-at K         incident: append the REDIRECT rules after K snapshots (default: by seed)
+  --inject-at K         append the REDIRECT rules (incident) or stop the servers (outage)
+                        after K snapshots (default: by seed)
   --plan                print what the seed chooses and exit (no root needed, nothing made)
 EOF
 }
@@ -81,7 +85,7 @@ is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
 [[ -z $SEED ]] && SEED=$(( (RANDOM << 15 | RANDOM) % 1000000 ))
 is_uint "$SEED" || die "--seed must be a non-negative integer, not '$SEED'"
 SEED=$((10#$SEED))
-[[ $SCENARIO == incident || $SCENARIO == healthy ]] || die "--scenario must be incident or healthy"
+[[ $SCENARIO =~ ^(incident|healthy|outage)$ ]] || die "--scenario must be incident, healthy or outage"
 is_uint "$INTERVALS" && ((INTERVALS >= 3 && INTERVALS <= 60)) || die "--intervals must be 3..60"
 
 # Every choice below comes from this one stream, so a seed names a run (up to real timing).
@@ -133,18 +137,34 @@ draw r 3; P443=$((4 + r))
 draw r 3; P80=$((D_QUIET80 ? 0 : 2 + r))
 draw r 2; SVC_PER_INTERVAL=$((1 + r))
 draw r 15; BURST_SIZE=$((25 + r))
-# The healthy scenario's burst and rewrite; the incident gets a rewrite too, away from the onset.
-draw r $((INTERVALS - 2)); BURST_AT=$((1 + r))
+# The healthy scenario's burst and rewrite; the incident may get them too.
+draw r $((INTERVALS - 2)); BURST_AT=$((1 + r)) DRAWN_BURST_AT=$((1 + r))
 draw r $((INTERVALS - 1)); REWRITE_AT=$((1 + r))
 flag r 60; REWRITE_MODE=$( ((r)) && echo noflush || echo reload)
 flag REWRITE_ENDPOINT 50  # the rewrite also swaps one endpoint
 flag r 50
 if [[ $SCENARIO == incident ]]; then
     REWRITE_MODE=noflush    # a whole-table reload would drop the injected rules
-    if ! ((r && (REWRITE_AT < INJECT_AT - 1 || REWRITE_AT > INJECT_AT + 1))); then
-        REWRITE_AT=-1
-    fi
+    ((r)) || REWRITE_AT=-1
     BURST_AT=-1
+fi
+# Drawn last, so that the choices above stay what they were for a given seed.
+flag D_MIXED 40         # egress also counts a port the incident leaves alone (:8080)
+draw r 2; P8080=$((D_MIXED ? 2 + r : 0))
+flag D_REJECTSTEP 50    # the steady REJECT's traffic steps up, egress unmoved
+draw r $((INTERVALS - 1)); REJECT_STEP_AT=$((D_REJECTDST && D_REJECTSTEP ? 1 + r : -1))
+# Near the onset of an incident or outage, a REJECT that steps up would be a second culprit,
+# and in an outage a burst or rewrite would be a rule that changed when egress fell: decoys stay
+# two intervals away from it.
+near_onset() { [[ $SCENARIO != healthy ]] && (($1 >= INJECT_AT - 1 && $1 <= INJECT_AT + 1)); }
+near_onset "$REJECT_STEP_AT" && REJECT_STEP_AT=-1
+flag r 50
+if [[ $SCENARIO == incident ]] && ((r)) && ! near_onset "$DRAWN_BURST_AT"; then
+    BURST_AT=$DRAWN_BURST_AT    # a service's burst through its DNAT, egress unmoved
+fi
+if [[ $SCENARIO == outage ]]; then
+    near_onset "$BURST_AT" && BURST_AT=-1
+    near_onset "$REWRITE_AT" && REWRITE_AT=-1
 fi
 
 INJECTED_AT="(not yet)" FIRST_BAD_AT="(not yet)"
@@ -163,12 +183,14 @@ describe() {
         echo "rule=-t nat -A PREROUTING -p tcp --dport 80 -j REDIRECT --to-ports 47080"
         echo "rule=-t nat -A PREROUTING -p tcp --dport 443 -j REDIRECT --to-ports 47443"
     else
-        echo "burst_interval=$BURST_AT"
+        [[ $SCENARIO == outage ]] && echo "outage_interval=$INJECT_AT"
     fi
+    echo "burst_interval=$BURST_AT"
     echo "rewrite_interval=$REWRITE_AT"
     echo "rewrite_mode=$REWRITE_MODE"
     echo "rewrite_swaps_endpoint=$REWRITE_ENDPOINT"
-    echo "probes_per_interval=443:$P443,80:$P80"
+    echo "probes_per_interval=443:$P443,80:$P80,8080:$P8080"
+    echo "reject_step_interval=$REJECT_STEP_AT"
     echo "decoys=userchain:$D_USERCHAIN drops:$D_DROPS nodeport:$D_NODEPORT prednat:$D_PREDNAT mangle:$D_MANGLE inputaccept:$D_INPUTACCEPT rejectdst:$D_REJECTDST docker:$D_DOCKER extrasvc:$D_EXTRASVC"
 }
 ((PLAN)) && { describe; exit 0; }
@@ -296,15 +318,23 @@ if rest > 0:
 print(ok, total)
 EOF
 
-# A simple command, not a function, so that $! is the server itself.
-ip netns exec "$NS_EXT" "$PY" -u "$WORK/serve.py" 80 443 8080 >"$WORK/serve.out" 2>"$WORK/serve.err" &
-PIDS+=($!)
-for _ in $(seq 50); do
-    grep -q ready "$WORK/serve.out" 2>/dev/null && break
-    kill -0 "${PIDS[0]}" 2>/dev/null || die "server in $NS_EXT exited: $(cat "$WORK/serve.err")"
-    sleep 0.1
-done
-grep -q ready "$WORK/serve.out" || die "server in $NS_EXT did not start"
+serve() {    # PORT...: (re)starts the servers of "external" on these ports
+    if ((${#PIDS[@]})); then
+        kill "${PIDS[0]}" 2>/dev/null
+        wait "${PIDS[0]}" 2>/dev/null || :
+    fi
+    rm -f -- "$WORK/serve.out"
+    # A simple command, not a function, so that $! is the server itself.
+    ip netns exec "$NS_EXT" "$PY" -u "$WORK/serve.py" "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+    PIDS=($!)
+    for _ in $(seq 50); do
+        grep -q ready "$WORK/serve.out" 2>/dev/null && return 0
+        kill -0 "${PIDS[0]}" 2>/dev/null || die "server in $NS_EXT exited: $(cat "$WORK/serve.err")"
+        sleep 0.1
+    done
+    die "server in $NS_EXT did not start"
+}
+serve 80 443 8080
 
 # --- The node's rules, as kube-proxy, a CNI and the decoys would leave them -------------------
 
@@ -487,11 +517,12 @@ dump_node() {
 
 # One interval of traffic: the pod's egress probe (counted), its background traffic (a
 # service through DNAT, a blocked database) and the node's own connections (OUTPUT).
-probe_interval() {    # SERVICE_CONNECTIONS
+probe_interval() {    # SERVICE_CONNECTIONS REJECTED_CONNECTIONS
     local specs=("192.168.250.10:443:$P443:e")
     ((P80)) && specs+=("192.168.250.10:80:$P80:e")
+    ((P8080)) && specs+=("192.168.250.10:8080:$P8080:e")
     specs+=("10.96.41.7:80:$1:x")
-    ((D_REJECTDST)) && specs+=("192.168.250.99:5432:1:x")
+    ((D_REJECTDST)) && specs+=("192.168.250.99:5432:$2:x")
     ip netns exec "$NS_NODE" "$PY" "$WORK/probe.py" "$INTERVAL_SECONDS" 0.5 "192.168.250.10:443:2:x" >/dev/null &
     NODE_PROBE=$!
     in_ns "$NS_POD" "$PY" "$WORK/probe.py" "$INTERVAL_SECONDS" 0.5 "${specs[@]}" >"$WORK/probe.out"
@@ -519,6 +550,10 @@ for ((i = 0; i < INTERVALS; i++)); do
         node iptables -t nat -A PREROUTING -p tcp --dport 443 -j REDIRECT --to-ports 47443
         INJECTED_AT=$(iso_now)
     fi
+    if [[ $SCENARIO == outage ]] && ((i == INJECT_AT)); then
+        # The far servers go away; no rule changes. Only the services' backends (:8080) stay.
+        serve 8080
+    fi
     if ((i == REWRITE_AT)); then
         if [[ $REWRITE_MODE == noflush ]]; then
             kube_sync
@@ -529,7 +564,9 @@ for ((i = 0; i < INTERVALS; i++)); do
     fi
     svc=$SVC_PER_INTERVAL
     ((i == BURST_AT)) && svc=$BURST_SIZE
-    probe_interval "$svc"
+    rejected=1
+    ((REJECT_STEP_AT >= 0 && i >= REJECT_STEP_AT)) && rejected=6
+    probe_interval "$svc" "$rejected"
     now=$(date -u +%s)
     {
         case $STAMP in
@@ -554,8 +591,9 @@ describe >"$TRUTH"
 for ((i = 0; i < INTERVALS; i++)); do
     ok=${OKS[i]} total=${TOTALS[i]}
     ((total > 0)) || die "interval $i made no egress attempts"
-    if [[ $SCENARIO == incident ]] && ((i >= INJECT_AT)); then
-        ((ok * 10 <= total)) || die "interval $i after the injection still had egress ok=$ok total=$total"
+    if [[ $SCENARIO != healthy ]] && ((i >= INJECT_AT)); then
+        # Every :80/:443 attempt must fail; :8080 ones (if any) are untouched.
+        ((ok <= P8080)) || die "interval $i after the $SCENARIO began still had egress ok=$ok total=$total"
     else
         ((ok * 10 >= total * 9)) || die "healthy interval $i had egress ok=$ok total=$total"
     fi

@@ -2,9 +2,10 @@ import Foundation
 import Testing
 
 /// The model incident on a real kernel: pod egress to :80/:443 lost to two REDIRECT rules an
-/// installer appended to nat PREROUTING; and a healthy node with a legitimate DNAT burst and a
-/// kube-proxy rewrite that resets counters. Both captures are made once (`IncidentFixture`)
-/// with a seed that picks formats, timing and decoys. Needs root, iproute2, iptables, nft and
+/// installer appended to nat PREROUTING; a healthy node with a legitimate DNAT burst and a
+/// kube-proxy rewrite that resets counters; and an outage of the far servers, where egress
+/// falls but no rule is to blame. The captures are made once (`IncidentFixture`) with a seed
+/// that picks formats, timing and decoys. Needs root, iproute2, iptables, nft and
 /// python3, and fails (never skips) without them.
 @Suite("Kernel incident")
 struct KernelIncidentTests {
@@ -14,7 +15,9 @@ struct KernelIncidentTests {
         check(run.egress.count == IncidentFixture.intervals,
               "egress.csv has \(run.egress.count) rows, expected \(IncidentFixture.intervals)", run)
         for (i, row) in run.egress.enumerated() {
-            let healthy = row.total > 0 && row.ok == row.total, lost = row.total > 0 && row.ok == 0
+            // Every :80/:443 attempt fails after it; :8080 ones, when the seed adds them, do not.
+            let healthy = row.total > 0 && row.ok == row.total
+            let lost = row.total > run.untouchedAttempts && row.ok <= run.untouchedAttempts
             check(i < k ? healthy : lost,
                   "interval \(i) \(i < k ? "before" : "after") the injection: ok=\(row.ok) total=\(row.total)", run)
         }
@@ -45,7 +48,7 @@ struct KernelIncidentTests {
         let redirects = report.findings.filter { $0.incidentPort != nil }
         check(!redirects.isEmpty, "no finding names the REDIRECT rules:\n\(report.top())", run)
         for finding in redirects.prefix(2) {
-            guard let since = finding.since.flatMap(parseISO8601) else {
+            guard let since = finding.since.flatMap(incidentParseISO8601) else {
                 check(false, "no readable since: \(finding.summary)", run)
                 continue
             }
@@ -75,20 +78,30 @@ struct KernelIncidentTests {
               run)
     }
 
-    @Test(arguments: [("incident", Int32(1)), ("healthy", Int32(0))])
+    @Test func testOutageBlamesNoRule() throws {
+        let run = try IncidentFixture.get().outage
+        let report = try analyze(run)
+        let critical = report.findings.filter(\.isCritical)
+        check(critical.isEmpty,
+              "critical findings although only the servers went away (at snapshot \(run.truth["outage_interval"] ?? "?")):\n"
+                  + critical.map { "  \($0.summary)" }.joined(separator: "\n"),
+              run)
+    }
+
+    @Test(arguments: [("incident", Int32(1)), ("healthy", Int32(0)), ("outage", Int32(0))])
     func testFailOnCriticalExitStatus(scenario: String, expected: Int32) throws {
         let run = try IncidentFixture.get().run(scenario)
-        let result = try RuleWatchResult.run(
+        let result = try IncidentToolRun.run(
             ["analyze", "capture.txt", "--egress", "egress.csv", "--fail-on", "critical"], in: run.directory)
         check(result.status == expected,
               "analyze --fail-on critical exited \(result.status), expected \(expected); "
                   + "stderr: \(result.stderr)\nstdout:\n\(result.stdout)", run)
     }
 
-    @Test(arguments: ["incident", "healthy"])
+    @Test(arguments: IncidentFixture.scenarios)
     func testParseSummaryCountsEverySnapshot(scenario: String) throws {
         let run = try IncidentFixture.get().run(scenario)
-        let result = try RuleWatchResult.run(["parse", "--summary", "capture.txt"], in: run.directory)
+        let result = try IncidentToolRun.run(["parse", "--summary", "capture.txt"], in: run.directory)
         let snapshots = result.stdout.split(whereSeparator: \.isWhitespace)
             .first { $0.hasPrefix("snapshots=") }.flatMap { Int($0.dropFirst("snapshots=".count)) }
         check(result.status == 0 && snapshots == IncidentFixture.intervals,
@@ -96,18 +109,35 @@ struct KernelIncidentTests {
                   + "expected snapshots=\(IncidentFixture.intervals); stderr: \(result.stderr)", run)
     }
 
+    /// The bundled sample needs no kernel: it must keep saying what its README says.
+    @Test func testBundledSampleNamesBothRedirectsAtTheOnset() throws {
+        let sample = IncidentFixture.script.deletingLastPathComponent()
+        let truthText = try String(contentsOf: sample.appendingPathComponent("truth.txt"), encoding: .utf8)
+        let onset = try #require(IncidentRun.Started.keyValues(truthText)["first_snapshot_with_rules_at"])
+        let result = try IncidentToolRun.run(
+            ["analyze", "capture.txt", "--egress", "egress.csv", "--format", "json"], in: sample)
+        #expect(result.status == 0, "analyze on Samples/incident exited \(result.status): \(result.stderr)")
+        let report = try JSONDecoder().decode(IncidentReport.self, from: Data(result.stdout.utf8))
+        let top = Array(report.findings.prefix(2))
+        #expect(Set(top.compactMap(\.incidentPort)) == [80, 443] && top.allSatisfy(\.isCritical),
+                "Samples/incident: the top two findings are not the critical REDIRECT rules:\n\(report.top())")
+        #expect(top.allSatisfy { $0.since == onset }, "Samples/incident: onset is not \(onset):\n\(report.top())")
+        #expect(report.findings.dropFirst(2).allSatisfy { !$0.isCritical },
+                "Samples/incident: more than two critical findings:\n\(report.top(10))")
+    }
+
     // MARK: - Helpers
 
     /// `rulewatch analyze capture.txt --egress egress.csv --format json`, decoded.
-    private func analyze(_ run: IncidentRun) throws -> AnalysisReport {
-        let result = try RuleWatchResult.run(
+    private func analyze(_ run: IncidentRun) throws -> IncidentReport {
+        let result = try IncidentToolRun.run(
             ["analyze", "capture.txt", "--egress", "egress.csv", "--format", "json"], in: run.directory)
         guard result.status == 0 else {
             run.keep()
             throw IncidentFixtureError("analyze exited \(result.status); stderr: \(result.stderr)\n\(run.context)")
         }
         do {
-            return try JSONDecoder().decode(AnalysisReport.self, from: Data(result.stdout.utf8))
+            return try JSONDecoder().decode(IncidentReport.self, from: Data(result.stdout.utf8))
         } catch {
             run.keep()
             throw IncidentFixtureError("analyze printed no readable JSON (\(error)):\n\(result.stdout.prefix(2000))\n\(run.context)")

@@ -2,15 +2,16 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// The model incident and a healthy twin, rebuilt once per test process on the running kernel
-/// by `Samples/incident/make-capture.sh`, with the `rulewatch` verdicts on both.
+/// The model incident, a healthy twin and an outage of the far servers, rebuilt once per test
+/// process on the running kernel by `Samples/incident/make-capture.sh`.
 ///
-/// The seed (random, or `RULEWATCH_INCIDENT_SEED`) picks both runs' dump formats, timing and
+/// The seed (random, or `RULEWATCH_INCIDENT_SEED`) picks the runs' dump formats, timing and
 /// decoys; every failure message carries it, so a failing run can be made again exactly.
 struct IncidentFixture: Sendable {
     let seed: UInt64
     let incident: IncidentRun
     let healthy: IncidentRun
+    let outage: IncidentRun
 
     /// Made on first use, by whichever test gets there first; the others wait for it.
     static let shared: Result<IncidentFixture, IncidentFixtureError> = {
@@ -20,7 +21,15 @@ struct IncidentFixture: Sendable {
     /// The fixture, or an error that says why the kernel test cannot run here.
     static func get() throws -> IncidentFixture { try shared.get() }
 
-    func run(_ scenario: String) -> IncidentRun { scenario == "incident" ? incident : healthy }
+    static let scenarios = ["incident", "healthy", "outage"]
+
+    func run(_ scenario: String) -> IncidentRun {
+        switch scenario {
+        case "incident": incident
+        case "healthy": healthy
+        default: outage
+        }
+    }
 
     static let formats = ["listing", "listing-x", "listing-n", "listing-nx", "save", "nft"]
     static let intervals = 8
@@ -30,32 +39,37 @@ struct IncidentFixture: Sendable {
 
     private static func make() throws(IncidentFixtureError) -> IncidentFixture {
         let seed = try chooseSeed()
-        // Two formats from one seed, so one number reproduces both runs.
-        let incidentFormat = formats[Int(seed % 6)]
-        let healthyFormat = formats[Int(seed / 6 % 6)]
+        // A format per scenario from one seed, so one number reproduces every run.
+        var digits = seed
+        let chosen = scenarios.map { _ in
+            defer { digits /= 6 }
+            return formats[Int(digits % 6)]
+        }
         let context = "seed=\(seed) (set RULEWATCH_INCIDENT_SEED=\(seed) to repeat)"
-        try checkPrerequisites(needNft: incidentFormat == "nft" || healthyFormat == "nft", context: context)
-        _ = try RuleWatchBinary.url(context: context)
+        let formatsText = zip(scenarios, chosen).map { "\($0)=\($1)" }.joined(separator: " ")
+        FileHandle.standardError.write(Data("kernel incident: \(context); formats \(formatsText)\n".utf8))
+        try checkPrerequisites(needNft: chosen.contains("nft"), context: context)
+        _ = try IncidentTool.url(context: context)
 
         let root = FileManager.default.temporaryDirectory
             .appendingPathComponent("rulewatch-incident-\(seed)-\(getpid())")
         try? FileManager.default.removeItem(at: root)
         IncidentRun.scheduleRemoval(of: root)
-        // Both scenarios at once: they sleep most of the time, and the namespaces are their own.
-        let runs = [("incident", incidentFormat), ("healthy", healthyFormat)].map { scenario, format in
+        // All at once: they sleep most of the time, and each has namespaces of its own.
+        let runs = zip(scenarios, chosen).map { scenario, format in
             IncidentRun.Pending(scenario: scenario, format: format, seed: seed,
                                 directory: root.appendingPathComponent(scenario))
         }
         let started = try runs.map { pending throws(IncidentFixtureError) in try pending.start() }
         var finished: [IncidentRun] = []
         for process in started { finished.append(try process.finish()) }
-        return IncidentFixture(seed: seed, incident: finished[0], healthy: finished[1])
+        return IncidentFixture(seed: seed, incident: finished[0], healthy: finished[1], outage: finished[2])
     }
 
     private static func chooseSeed() throws(IncidentFixtureError) -> UInt64 {
         if let text = ProcessInfo.processInfo.environment["RULEWATCH_INCIDENT_SEED"], !text.isEmpty {
-            guard let seed = UInt64(text) else {
-                throw IncidentFixtureError("RULEWATCH_INCIDENT_SEED must be a non-negative integer, not '\(text)'")
+            guard let seed = UInt64(text), seed <= UInt64(Int64.max) else {
+                throw IncidentFixtureError("RULEWATCH_INCIDENT_SEED must be an integer 0...\(Int64.max), not '\(text)'")
             }
             return seed
         }
@@ -120,6 +134,13 @@ struct IncidentRun: Sendable {
 
     /// 0-based index of the first snapshot that shows the REDIRECT rules.
     var injectInterval: Int? { truth["inject_interval"].flatMap { Int($0) } }
+
+    /// Egress attempts an interval to a port the incident leaves alone (`8080:N` in truth.txt).
+    var untouchedAttempts: Int {
+        let probes = truth["probes_per_interval"] ?? ""
+        return probes.split(separator: ",").first { $0.hasPrefix("8080:") }
+            .flatMap { Int($0.dropFirst(5)) } ?? 0
+    }
 
     /// Median time between snapshots.
     var intervalSeconds: TimeInterval {
@@ -220,7 +241,7 @@ struct IncidentRun: Sendable {
         static func egressRows(_ csv: String) -> [EgressRow] {
             csv.split(separator: "\n").dropFirst().compactMap { line in
                 let fields = line.split(separator: ",").map(String.init)
-                guard fields.count == 3, let time = parseISO8601(fields[0]),
+                guard fields.count == 3, let time = incidentParseISO8601(fields[0]),
                       let ok = Int(fields[1]), let total = Int(fields[2]) else { return nil }
                 return EgressRow(time: time, ok: ok, total: total)
             }
@@ -247,7 +268,7 @@ struct IncidentRun: Sendable {
 }
 
 /// `2026-11-24T10:00:00Z`, with or without fractional seconds or a numeric zone.
-func parseISO8601(_ text: String) -> Date? {
+func incidentParseISO8601(_ text: String) -> Date? {
     let plain = ISO8601DateFormatter()
     if let date = plain.date(from: text) { return date }
     let fractional = ISO8601DateFormatter()
@@ -256,7 +277,7 @@ func parseISO8601(_ text: String) -> Date? {
 }
 
 /// The built `rulewatch`, found beside the test bundle in the build's products directory.
-enum RuleWatchBinary {
+enum IncidentTool {
     static func url(context: String) throws(IncidentFixtureError) -> URL {
         if let path = candidates().first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) {
             return path
@@ -287,14 +308,14 @@ enum RuleWatchBinary {
 }
 
 /// What `rulewatch` printed and how it exited.
-struct RuleWatchResult: Sendable {
+struct IncidentToolRun: Sendable {
     var status: Int32
     var stdout: String
     var stderr: String
 
     /// Runs it to the end; output goes through files so neither pipe can fill and block it.
-    static func run(_ arguments: [String], in directory: URL) throws -> RuleWatchResult {
-        let binary = try RuleWatchBinary.url(context: "")
+    static func run(_ arguments: [String], in directory: URL) throws -> IncidentToolRun {
+        let binary = try IncidentTool.url(context: "")
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("rulewatch-run-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -314,14 +335,14 @@ struct RuleWatchResult: Sendable {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        return RuleWatchResult(status: process.terminationStatus,
+        return IncidentToolRun(status: process.terminationStatus,
                                stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
                                stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
     }
 }
 
 /// `rulewatch analyze --format json`, as far as the kernel test reads it.
-struct AnalysisReport: Decodable, Sendable {
+struct IncidentReport: Decodable, Sendable {
     var schema: Int?
     var snapshots: Int?
     var rules: Int?

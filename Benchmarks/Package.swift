@@ -19,5 +19,14 @@ let package = Package(
             path: "Benchmarks/ParseThroughput",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "CaptureAnalysis",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "RuleWatchCore", package: "rulewatch"),
+            ],
+            path: "Benchmarks/CaptureAnalysis",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

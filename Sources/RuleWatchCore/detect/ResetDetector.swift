@@ -22,21 +22,41 @@ struct ResetDetector: Detector {
     }
     var resets: [(rule: Int, snapshot: Int, before: UInt64, after: UInt64)] = []
 
+    /// The slots of the last chain observed, by snapshot (-1: none yet): the rules of a chain
+    /// come one after another, so most lookups skip the hash table.
+    var lastChain = -1
+    var lastChainSlots: [Int32] = []
+
     mutating func observe(_ series: RuleSeries, in context: AnalysisContext) {
         guard series.hasCounters, series.snapshots.count > 1 else { return }
-        let chain = context.rule(series.rule).chain
+        let chain = context.history.rules[series.rule].chain
+        if chain != lastChain {
+            lastChain = chain
+            if lastChainSlots.count != context.history.snapshots.count {
+                lastChainSlots = [Int32](repeating: -1, count: context.history.snapshots.count)
+            } else {
+                for i in lastChainSlots.indices { lastChainSlots[i] = -1 }
+            }
+        }
+        // Every snapshot after the first has its delta, in order; an appearance adds one before.
+        let offset = series.deltas.count - (series.snapshots.count - 1)
         for k in 1..<series.snapshots.count where series.packets[k - 1].upper > 0 || series.bytes[k - 1].upper > 0 {
             let snap = series.snapshots[k]
-            guard let d = series.delta(at: snap) else { continue }
-            let key = Self.key(chain, snap)
-            let slot: Int
-            if let found = slots[key] {
-                slot = Int(found)
-            } else {
-                slot = places.count
-                slots[key] = Int32(slot)
-                places.append(Place(chain: chain, snapshot: snap))
-                counts.append((0, 0))
+            let j = k - 1 + offset
+            let inPlace = j >= 0 && j < series.deltas.count && series.deltas[j].snapshot == snap
+            guard let d = inPlace ? series.deltas[j] : series.delta(at: snap) else { continue }
+            var slot = Int(lastChainSlots[snap])
+            if slot < 0 {
+                let key = Self.key(chain, snap)
+                if let found = slots[key] {
+                    slot = Int(found)
+                } else {
+                    slot = places.count
+                    slots[key] = Int32(slot)
+                    places.append(Place(chain: chain, snapshot: snap))
+                    counts.append((0, 0))
+                }
+                lastChainSlots[snap] = Int32(slot)
             }
             counts[slot].rules += 1
             if d.reset {

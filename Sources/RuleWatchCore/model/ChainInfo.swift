@@ -26,13 +26,16 @@ public struct ChainInfo: Sendable, Hashable {
     }
 
     /// iptables' built-in chains, whose hook is their name.
+    ///
+    /// Called for every chain a listing declares (thousands of user chains on a kube node):
+    /// the length rules out nearly all of them before any string comparison.
     public static func builtinHook(_ name: String) -> String? {
-        switch name {
-        case "PREROUTING": return "prerouting"
-        case "INPUT": return "input"
-        case "FORWARD": return "forward"
-        case "OUTPUT": return "output"
-        case "POSTROUTING": return "postrouting"
+        switch name.utf8.count {
+        case 10 where name == "PREROUTING": return "prerouting"
+        case 5 where name == "INPUT": return "input"
+        case 7 where name == "FORWARD": return "forward"
+        case 6 where name == "OUTPUT": return "output"
+        case 11 where name == "POSTROUTING": return "postrouting"
         default: return nil
         }
     }

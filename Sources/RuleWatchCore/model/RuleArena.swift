@@ -3,15 +3,16 @@
 /// A scanner appends each rule's pieces with `write(_:)` and closes it with `append(_:)`;
 /// a consumer walks them with `forEach`, whose `RuleView`s point into the buffer and must not
 /// escape the body. One buffer and one record array per table, reused from table to table,
-/// keep the parser from allocating per rule.
+/// keep the parser from allocating per rule. A scanner that knows a rule's size up front
+/// writes its pieces through `write(reserving:_:)`, one capacity check for all of them.
 public struct RuleArena: Sendable {
-    @usableFromInline var bytes: [UInt8] = []
-    @usableFromInline var records: [_RuleRecord] = []
+    @usableFromInline var bytes = _ArenaBytes()
+    @usableFromInline var records = _RecordBuffer()
 
     public init() {}
 
     public var count: Int { records.count }
-    public var isEmpty: Bool { records.isEmpty }
+    public var isEmpty: Bool { records.count == 0 }
 
     /// Where the next `write` lands; a field is `mark..<arena.mark` after writing it.
     @inlinable public var mark: Int32 { Int32(truncatingIfNeeded: bytes.count) }
@@ -32,20 +33,38 @@ public struct RuleArena: Sendable {
         return ArenaRange(start: start, end: mark)
     }
 
+    /// Lends `body` a writer with room for `capacity` bytes at `mark`: the pieces of one rule
+    /// written with one capacity check between them. Writing past `capacity` traps.
+    @inlinable @inline(__always)
+    public mutating func write<R>(reserving capacity: Int, _ body: (inout ArenaWriter) throws -> R) rethrows -> R {
+        var writer = ArenaWriter(start: bytes.reserve(capacity), capacity: capacity, origin: mark)
+        defer { bytes.commit(writer.count) }
+        return try body(&writer)
+    }
+
+    @inlinable @inline(__always)
     public mutating func append(_ record: _RuleRecord) { records.append(record) }
 
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
-        records.removeAll(keepingCapacity: true)
+        records.removeAll()
     }
 
     /// Lends each rule, in dump order, to `body`.
     public func forEach(_ body: (RuleView) throws -> Void) rethrows {
         try bytes.withUnsafeBytes { raw in
-            for r in records {
-                try body(RuleView(record: r, raw: raw))
+            try records.withUnsafeBufferPointer { records in
+                for r in records {
+                    try body(RuleView(record: r, raw: raw))
+                }
             }
         }
+    }
+
+    /// Lends the buffer and the records as they are, for a consumer that reads only some
+    /// fields of each rule (`RuleView` fills in all of them).
+    func withRecords<R>(_ body: (UnsafeRawBufferPointer, UnsafeBufferPointer<_RuleRecord>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { raw in try records.withUnsafeBufferPointer { try body(raw, $0) } }
     }
 }
 

@@ -37,11 +37,18 @@ enum StableHasher {
         }
         if i < n {
             var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift
-                shift += 8
-                i += 1
+            if n >= 8 {
+                // The last eight bytes, less those already folded in: the same little-endian
+                // word the byte loop below builds, in one load.
+                let last = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+                tail = last >> UInt64(8 * (8 - (n - i)))
+            } else {
+                var shift: UInt64 = 0
+                while i < n {
+                    tail |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift
+                    shift += 8
+                    i += 1
+                }
             }
             h = fold(h, tail)
         }

@@ -13,26 +13,14 @@ extension ListingScanner {
             commentLength = r.match.upperBound - open
         }
         guard wantsRules else { return }
+        store(r, line: line, openComment: open)
+    }
 
-        func store(_ f: Range<Int>) -> ArenaRange {
-            table.rules.store(ByteSlice(UnsafeRawBufferPointer(rebasing: b[f])))
-        }
-        func field(_ f: Range<Int>) -> ArenaRange {
-            table.rules.write(byte: ASCII.space)
-            return store(f)
-        }
-        let target = store(r.target)
-        let textStart = table.rules.mark
-        let proto = store(r.proto)
-        let opt = r.opt.isEmpty ? ArenaRange(start: table.rules.mark, end: table.rules.mark) : field(r.opt)
-        var inInterface = ArenaRange(start: table.rules.mark, end: table.rules.mark)
-        var outInterface = inInterface
-        if layout.hasInterfaces {
-            inInterface = field(r.inInterface)
-            outInterface = field(r.outInterface)
-        }
-        let source = field(r.source)
-        let destination = field(r.destination)
+    /// Stores a rule read from `line`: apart from `accept`, so the counting path stays as
+    /// small as it was for the optimizer.
+    @inline(never)
+    private mutating func store(_ r: _ListingRuleLine, line: Line, openComment open: Int?) {
+        let b = line.bytes.base
         var matchRange = r.match
         if open != nil {
             // Blanks before the newline are the comment's own: keep all but a CRLF's CR.
@@ -40,12 +28,38 @@ extension ListingScanner {
             if end > 0, b[end - 1] == ASCII.carriageReturn { end -= 1 }
             matchRange = r.match.lowerBound..<end
         }
-        let match = matchRange.isEmpty ? ArenaRange(start: table.rules.mark, end: table.rules.mark) : field(matchRange)
-        let record = _RuleRecord(
-            chain: chainName, target: target, text: ArenaRange(start: textStart, end: table.rules.mark),
-            columns: ListingColumns(proto: proto, opt: opt, inInterface: inInterface, outInterface: outInterface,
-                                    source: source, destination: destination, match: match),
-            packets: r.packets, bytes: r.bytes, position: position, line: Int32(truncatingIfNeeded: line.number))
+        // The columns are disjoint pieces of the line and at most seven blanks join them: one
+        // reservation holds the whole rule, with slack for the last piece's 16-byte copy.
+        let position = position
+        let chainName = chainName
+        let hasInterfaces = layout.hasInterfaces
+        let record = table.rules.write(reserving: r.target.count + b.count + 8 + 16) { w -> _RuleRecord in
+            func store(_ f: Range<Int>) -> ArenaRange {
+                w.store(ByteSlice(UnsafeRawBufferPointer(rebasing: b[f])), readable: b.count - f.lowerBound)
+            }
+            func field(_ f: Range<Int>) -> ArenaRange {
+                w.write(byte: ASCII.space)
+                return store(f)
+            }
+            let target = store(r.target)
+            let textStart = w.mark
+            let proto = store(r.proto)
+            let opt = r.opt.isEmpty ? ArenaRange(start: w.mark, end: w.mark) : field(r.opt)
+            var inInterface = ArenaRange(start: w.mark, end: w.mark)
+            var outInterface = inInterface
+            if hasInterfaces {
+                inInterface = field(r.inInterface)
+                outInterface = field(r.outInterface)
+            }
+            let source = field(r.source)
+            let destination = field(r.destination)
+            let match = matchRange.isEmpty ? ArenaRange(start: w.mark, end: w.mark) : field(matchRange)
+            return _RuleRecord(
+                chain: chainName, target: target, text: ArenaRange(start: textStart, end: w.mark),
+                columns: ListingColumns(proto: proto, opt: opt, inInterface: inInterface, outInterface: outInterface,
+                                        source: source, destination: destination, match: match),
+                packets: r.packets, bytes: r.bytes, position: position, line: Int32(truncatingIfNeeded: line.number))
+        }
         if open != nil { pending = record } else { table.rules.append(record) }
     }
 

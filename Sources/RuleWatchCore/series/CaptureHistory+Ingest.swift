@@ -1,81 +1,193 @@
-/// The hot path: a table's rules to samples, without allocating per rule.
+import Glibc
+
+/// The hot path: a table's rules to samples, without allocating or hashing per rule.
 extension CaptureHistory {
     mutating func ingest(_ t: ParsedTable) {
         let tableIndex = internTable(family: t.family, name: t.name, format: t.format)
         current!.tables.append(tableIndex)
         let snapshot = Int32(snapshots.count)
         let seed = tableSeeds[tableIndex]
-
-        let previous = previousOrder[tableIndex]
-        var next = TableOrder()
-        next.chainSignatures.reserveCapacity(t.chains.count)
-        next.chains.reserveCapacity(t.chains.count)
-        for (j, c) in t.chains.enumerated() {
-            let nameKey = StableHasher.hash(c.name, seed: seed)
-            let signature = StableHasher.hash((c.policy ?? "") + "\u{1F}" + (c.hook ?? ""), seed: nameKey)
-            let chain: Int
-            if j < previous.chainSignatures.count, previous.chainSignatures[j] == signature {
-                chain = Int(previous.chains[j])
-            } else {
-                chain = internChain(table: tableIndex, key: nameKey, name: c.name, hook: c.hook, policy: c.policy)
-            }
-            next.chainSignatures.append(signature)
-            next.chains.append(Int32(chain))
-            if let policy = c.policy, let packets = c.packets {
-                let key = normalizer.policyKey(chain: c.name, policy: policy, seed: seed)
-                let rule = ruleIndex[key] ?? addRule(key: key, occurrence: 0, table: tableIndex, chain: chain,
-                                                     target: policy, text: "policy \(policy)", canonical: "",
-                                                     format: t.format, isPolicy: true, snapshot: snapshot, position: 0)
-                lastSeen[Int(rule)] = snapshot
-                samples.append(RuleSample(rule: rule, snapshot: snapshot, position: 0, hasCounters: true,
-                                          packets: packets, bytes: c.bytes ?? .exact(0)))
-            }
+        while chunks.count <= Int(snapshot) {
+            shareLastChunk()
+            var fresh = _SampleChunk()
+            fresh.reserveCapacity(chunks.last?.count ?? 0)
+            chunks.append(fresh)
+        }
+        // Out of the array while it grows, so appending never copies it.
+        var chunk = chunks[Int(snapshot)]
+        chunks[Int(snapshot)] = _SampleChunk()
+        if chunk.capacity < chunk.count + t.rules.count {
+            chunk.reserveCapacity(2 * (chunk.count + t.rules.count))
         }
 
-        var lastChain = ByteSlice.empty
-        var chainKey: UInt64 = 0
+        var previous = previousOrder[tableIndex]
+        previousOrder[tableIndex] = TableOrder()
+        // The first snapshot's rules are all new: room for them at once, where growing a rule
+        // at a time would copy the arrays a dozen times (later snapshots add a few). Twice the
+        // table, for the smaller tables that follow the big one: memory reserved but never
+        // written costs nothing, a copy to grow costs a page fault per 4 KiB.
+        let most = rules.count + t.rules.count + t.chains.count
+        if snapshot == 0, rules.capacity < most {
+            let room = rules.count + 2 * (t.rules.count + t.chains.count)
+            rules.reserveCapacity(room)
+            lastSeen.reserveCapacity(room)
+            orderSlot.reserveCapacity(room)
+            ruleIndex.reserve(most)
+        }
+
+        // The entries are built beside the last snapshot's, in the buffers of the one before.
+        var next = spareOrders[tableIndex]
+        spareOrders[tableIndex] = TableOrder()
+        next.removeAll()
+        ingestChains(t, table: tableIndex, seed: seed, snapshot: snapshot, previous: previous, next: &next, into: &chunk)
+
         let format = t.format
         let family = t.family
-        next.raw.reserveCapacity(t.rules.count)
-        next.keys.reserveCapacity(t.rules.count)
-        next.rules.reserveCapacity(t.rules.count)
+        next.entries.reserveCapacity(t.rules.count)
         var cursor = 0
-        t.rules.forEach { r in
-            if chainKey == 0 || !(r.chain == lastChain) {
-                chainKey = StableHasher.hash(r.chain.base, seed: seed)
-                lastChain = r.chain
-            }
-            let raw = StableHasher.hash(r.text.base, seed: StableHasher.hash(r.target.base, seed: chainKey))
-            var rule: Int32
-            var base: UInt64
-            if cursor < previous.raw.count, previous.raw[cursor] == raw, lastSeen[Int(previous.rules[cursor])] != snapshot {
-                // The common case: the same rule, printed the same way, in the same place.
-                rule = previous.rules[cursor]
-                base = previous.keys[cursor]
-                cursor += 1
-            } else {
-                base = normalizer.key(of: r, format: format, family: family, seed: seed)
-                if cursor < previous.keys.count, previous.keys[cursor] == base,
-                   lastSeen[Int(previous.rules[cursor])] != snapshot {
-                    rule = previous.rules[cursor]
-                    cursor += 1
-                } else {
-                    rule = lookUp(base, r, tableIndex: tableIndex, chainKey: chainKey, format: format,
-                                  snapshot: snapshot, seed: seed)
-                    let slot = Int(orderSlot[Int(rule)])
-                    if slot >= 0, slot < previous.rules.count, previous.rules[slot] == rule { cursor = slot + 1 }
+        var lastChain = ArenaRange(start: -1, end: -1)
+        var lastChainName = ByteSlice.empty
+        var chainKey: UInt64 = 0
+        var i = 0
+        previous.bytes.withUnsafeBytes { before in
+            previous.entries.withUnsafeBufferPointer { shown in
+                t.rules.withRecords { raw, records in
+                    let n = records.count
+                    while i < n {
+                        // The common case: the same rule, printed the same way, in the same place
+                        // as in the last snapshot. A run of them touches only these buffers.
+                        lastSeen.withUnsafeMutableBufferPointer { seen in
+                            orderSlot.withUnsafeMutableBufferPointer { slots in
+                                while i < n {
+                                    let chainRange = records[i].chain
+                                    if chainRange != lastChain {
+                                        let name = Self.slice(raw, chainRange)
+                                        if lastChain.start < 0 || !(name == lastChainName) {
+                                            chainKey = StableHasher.hash(name.base, seed: seed)
+                                        }
+                                        lastChain = chainRange
+                                        lastChainName = name
+                                    }
+                                    guard cursor < shown.count else { return }
+                                    let e = shown[cursor]
+                                    guard e.chainKey == chainKey, Self.samePrint(raw, records[i], before, e),
+                                          seen[Int(e.rule)] != snapshot else { return }
+                                    cursor += 1
+                                    seen[Int(e.rule)] = snapshot
+                                    slots[Int(e.rule)] = Int32(truncatingIfNeeded: next.entries.count)
+                                    next.entries.append(TableOrder.Entry(chainKey: chainKey, key: e.key, rule: e.rule,
+                                                                         target: records[i].target, text: records[i].text))
+                                    chunk.append(rule: e.rule, packets: records[i].packets, bytes: records[i].bytes)
+                                    i += 1
+                                }
+                            }
+                        }
+                        if i == n { break }
+                        // Changed, moved, new or gone: its identity says which.
+                        let r = RuleView(record: records[i], raw: raw)
+                        let base = normalizer.key(of: r, format: format, family: family, seed: seed)
+                        let rule: Int32
+                        if cursor < shown.count, shown[cursor].key == base, lastSeen[Int(shown[cursor].rule)] != snapshot {
+                            rule = shown[cursor].rule
+                            cursor += 1
+                        } else {
+                            rule = lookUp(base, r, tableIndex: tableIndex, chainKey: chainKey, format: format,
+                                          snapshot: snapshot, seed: seed)
+                            let slot = Int(orderSlot[Int(rule)])
+                            if slot >= 0, slot < shown.count, shown[slot].rule == rule { cursor = slot + 1 }
+                        }
+                        lastSeen[Int(rule)] = snapshot
+                        orderSlot[Int(rule)] = Int32(truncatingIfNeeded: next.entries.count)
+                        next.entries.append(TableOrder.Entry(chainKey: chainKey, key: base, rule: rule,
+                                                             target: records[i].target, text: records[i].text))
+                        chunk.append(rule: rule, packets: records[i].packets, bytes: records[i].bytes)
+                        i += 1
+                    }
                 }
             }
-            lastSeen[Int(rule)] = snapshot
-            orderSlot[Int(rule)] = Int32(next.rules.count)
-            next.raw.append(raw)
-            next.keys.append(base)
-            next.rules.append(rule)
-            samples.append(RuleSample(rule: rule, snapshot: snapshot, position: Int32(truncatingIfNeeded: r.position),
-                                      hasCounters: r.packets != nil,
-                                      packets: r.packets ?? .exact(0), bytes: r.bytes ?? .exact(0)))
         }
+        // The rule bytes are copied, not kept: kept, they would make the scanner start a
+        // fresh buffer for every table, and fresh memory costs a page fault per 4 KiB where a
+        // copy costs a `memcpy`. One buffer per table: it is read above, then overwritten.
+        swap(&next.bytes, &previous.bytes)
+        next.bytes.removeAll()
+        t.rules.bytes.withUnsafeBytes { next.bytes.append(contentsOf: $0) }
         previousOrder[tableIndex] = next
+        previous.removeAll()
+        spareOrders[tableIndex] = previous
+        chunks[Int(snapshot)] = chunk
+    }
+
+    /// Lets the last snapshot's samples share the rule sequence of the one before.
+    mutating func shareLastChunk() {
+        let n = chunks.count
+        if n >= 2 { chunks[n - 1].share(with: chunks[n - 2]) }
+    }
+
+    /// The declared chains, and their policy counters as samples.
+    private mutating func ingestChains(_ t: ParsedTable, table tableIndex: Int, seed: UInt64, snapshot: Int32,
+                                       previous: TableOrder, next: inout TableOrder, into chunk: inout _SampleChunk) {
+        next.chainSignatures.reserveCapacity(t.chains.count)
+        next.chains.reserveCapacity(t.chains.count)
+        t.chains.withUnsafeBufferPointer { declared in
+            for j in declared.indices {
+                let nameKey = Self.hash(declared[j].name, seed: seed)
+                // Most chains are user chains, without policy or hook: their name says it all.
+                var signature = nameKey
+                if !(declared[j].policy ?? "").isEmpty || !(declared[j].hook ?? "").isEmpty {
+                    signature = Self.hash(declared[j].hook ?? "", seed: Self.hash(declared[j].policy ?? "", seed: nameKey))
+                }
+                let chain: Int
+                if j < previous.chainSignatures.count, previous.chainSignatures[j] == signature {
+                    chain = Int(previous.chains[j])
+                } else {
+                    let c = declared[j]
+                    chain = internChain(table: tableIndex, key: nameKey, name: c.name, hook: c.hook, policy: c.policy)
+                }
+                next.chainSignatures.append(signature)
+                next.chains.append(Int32(chain))
+                if let policy = declared[j].policy, let packets = declared[j].packets {
+                    let c = declared[j]
+                    let key = normalizer.policyKey(chain: c.name, policy: policy, seed: seed)
+                    let rule = ruleIndex[key] ?? addPolicy(key: key, table: tableIndex, chain: chain, policy: policy,
+                                                           format: t.format, snapshot: snapshot)
+                    lastSeen[Int(rule)] = snapshot
+                    chunk.append(rule: rule, packets: packets, bytes: c.bytes ?? .exact(0))
+                }
+            }
+        }
+    }
+
+    /// Whether two rules print the same target and text (their chains are compared apart).
+    @inline(__always)
+    private static func samePrint(_ a: UnsafeRawBufferPointer, _ x: _RuleRecord,
+                                  _ b: UnsafeRawBufferPointer, _ y: TableOrder.Entry) -> Bool {
+        let targetCount = x.target.end - x.target.start
+        guard targetCount == y.target.end - y.target.start,
+              x.text.end - x.text.start == y.text.end - y.text.start else { return false }
+        // A listing stores the target right before the text: one comparison for both.
+        if x.target.end == x.text.start, y.target.end == y.text.start {
+            return same(a, x.target.start, b, y.target.start, Int(x.text.end - x.target.start))
+        }
+        return same(a, x.target.start, b, y.target.start, Int(targetCount))
+            && same(a, x.text.start, b, y.text.start, Int(x.text.end - x.text.start))
+    }
+
+    @inline(__always)
+    private static func same(_ a: UnsafeRawBufferPointer, _ i: Int32, _ b: UnsafeRawBufferPointer, _ j: Int32, _ n: Int) -> Bool {
+        n == 0 || memcmp(a.baseAddress! + Int(i), b.baseAddress! + Int(j), n) == 0
+    }
+
+    @inline(__always)
+    private static func slice(_ raw: UnsafeRawBufferPointer, _ r: ArenaRange) -> ByteSlice {
+        ByteSlice(UnsafeRawBufferPointer(start: raw.baseAddress! + Int(r.start), count: Int(r.end - r.start)))
+    }
+
+    /// `StableHasher.hash` of a string's UTF-8, without copying it when it is stored contiguously.
+    @inline(__always)
+    private static func hash(_ s: String, seed: UInt64) -> UInt64 {
+        s.utf8.withContiguousStorageIfAvailable { StableHasher.hash(UnsafeRawBufferPointer($0), seed: seed) }
+            ?? StableHasher.hash(s, seed: seed)
     }
 
     /// Finds (or adds) the rule for `base`, the nth identical rule of its chain in this
@@ -93,27 +205,61 @@ extension CaptureHistory {
                 }
                 return found
             }
-            let canonical = String(decoding: normalizer.out.bytes, as: UTF8.self)
             let chain = internChain(table: tableIndex, key: chainKey, name: r.chain, declared: false)
             let jumps = !r.target.isEmpty && chainIndex[StableHasher.hash(r.target.base, seed: seed)] != nil
-            return addRule(key: key, occurrence: occurrence, table: tableIndex, chain: chain,
-                           target: r.target.string, text: r.text.string, canonical: canonical,
-                           format: format, isPolicy: false, snapshot: snapshot, position: r.position, jumps: jumps)
+            // No target the classes name is longer than eight bytes: `KUBE-SEP-...` needs no String.
+            let targetClass: TargetClass = jumps ? .jump : r.target.count <= 8 ? TargetClass(target: r.target.string) : .other
+            return addRule(key: key, occurrence: occurrence, table: tableIndex, chain: chain, target: r.target,
+                           text: r.text, canonical: ByteSlice(normalizer.out.bytes), targetClass: targetClass,
+                           format: format, isPolicy: false, snapshot: snapshot, position: r.position)
         }
     }
 
-    private mutating func addRule(key: UInt64, occurrence: Int, table: Int, chain: Int, target: String, text: String,
-                                  canonical: String, format: DumpFormat, isPolicy: Bool,
-                                  snapshot: Int32, position: Int, jumps: Bool = false) -> Int32 {
+    /// A chain's policy counter, kept as a rule `policy DROP` targeting `DROP`.
+    private mutating func addPolicy(key: UInt64, table: Int, chain: Int, policy: String, format: DumpFormat,
+                                    snapshot: Int32) -> Int32 {
+        var text = "policy \(policy)"
+        return text.withUTF8 { text in
+            let target = ByteSlice(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(text)[7...]))
+            return addRule(key: key, occurrence: 0, table: table, chain: chain, target: target,
+                           text: ByteSlice(UnsafeRawBufferPointer(text)), canonical: .empty,
+                           targetClass: TargetClass(target: policy), format: format, isPolicy: true,
+                           snapshot: snapshot, position: 0)
+        }
+    }
+
+    private mutating func addRule(key: UInt64, occurrence: Int, table: Int, chain: Int, target: ByteSlice,
+                                  text: ByteSlice, canonical: ByteSlice, targetClass: TargetClass, format: DumpFormat,
+                                  isPolicy: Bool, snapshot: Int32, position: Int) -> Int32 {
         let index = Int32(rules.count)
-        rules.append(HistoryRule(key: key, table: table, chain: chain, target: target,
-                                 targetClass: jumps ? .jump : TargetClass(target: target), text: text, canonical: canonical,
-                                 format: format, occurrence: occurrence, isPolicy: isPolicy,
-                                 firstSnapshot: Int(snapshot), firstPosition: position))
+        let (block, start) = storeTexts(target, text, canonical)
+        rules.append(HistoryRule(key: key, table: table, chain: chain, targetClass: targetClass, format: format,
+                                 occurrence: occurrence, isPolicy: isPolicy, firstSnapshot: Int(snapshot),
+                                 firstPosition: position, texts: block, textStart: start,
+                                 targetCount: Int32(target.count), textCount: Int32(text.count),
+                                 canonicalCount: Int32(canonical.count)))
         ruleIndex[key] = index
         lastSeen.append(-1)
         orderSlot.append(-1)
         return index
+    }
+
+    /// Writes a rule's target, text and canonical form one after the other; returns the block
+    /// and where they begin. A new block when they do not fit, or when a copy of this history
+    /// shares the block (it may write behind the same texts).
+    private mutating func storeTexts(_ a: ByteSlice, _ b: ByteSlice, _ c: ByteSlice) -> (_RuleTextBlock, Int32) {
+        let n = a.count + b.count + c.count
+        if !isKnownUniquelyReferenced(&textWriter) || textWriter.used + n > textWriter.block.capacity {
+            textWriter = _RuleTextWriter(capacity: Swift.max(n, _RuleTextBlock.size))
+        }
+        let start = textWriter.used
+        var at = textWriter.block.base + start
+        for p in [a, b, c] where !p.isEmpty {
+            at.copyMemory(from: p.base.baseAddress!, byteCount: p.count)
+            at += p.count
+        }
+        textWriter.used += n
+        return (textWriter.block, Int32(start))
     }
 
     /// 12 hex digits: the top 48 bits of the identity's hash.
@@ -128,6 +274,7 @@ extension CaptureHistory {
         tables.append(table)
         tableSeeds.append(RuleIdentityNormalizer.tableSeed(family: family, table: name, format: format))
         previousOrder.append(TableOrder())
+        spareOrders.append(TableOrder())
         return tables.count - 1
     }
 

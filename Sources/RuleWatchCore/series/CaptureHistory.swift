@@ -17,8 +17,10 @@ public struct CaptureHistory: DumpSink {
     public internal(set) var tables: [HistoryTable] = []
     public internal(set) var chains: [HistoryChain] = []
     public internal(set) var rules: [HistoryRule] = []
-    /// Every rule's counters in every snapshot that showed it, in capture order.
-    var samples: [RuleSample] = []
+    /// Every rule's counters in every snapshot that showed it: `chunks[s]` holds snapshot
+    /// `s`'s, in capture order. One array per snapshot, sized from the one before, so the
+    /// samples are never copied to grow.
+    var chunks: [_SampleChunk] = []
 
     var ruleIndex = _KeyTable()
     /// Per rule, the last snapshot that showed it: the next identical rule in that snapshot
@@ -27,22 +29,46 @@ public struct CaptureHistory: DumpSink {
     /// Chains by the hash of their table and name.
     var chainIndex = _KeyTable()
     var tableSeeds: [UInt64] = []
-    /// Per table, its rules' base keys and rules in the order the last snapshot listed them:
-    /// the next snapshot lists nearly all of them in the same order, so walking this in step
-    /// finds most rules without a hash lookup (which misses the cache on big tables).
+    /// Per table, its rules as the last snapshot printed them and what they were found to
+    /// be: the next snapshot prints nearly all of them the same way in the same order, so
+    /// comparing bytes in step finds most rules without hashing or a lookup (which misses
+    /// the cache on big tables).
     var previousOrder: [TableOrder] = []
     /// Per rule, its place in its table's `previousOrder`.
     var orderSlot: [Int32] = []
 
+    /// Per table, the buffers of the `TableOrder` before `previousOrder`'s, for the next
+    /// snapshot to fill: each table's own, so they never grow again once the table was seen.
+    var spareOrders: [TableOrder] = []
+
     struct TableOrder {
-        /// A hash of the rule's bytes as printed: equal bytes need no normalizing.
-        var raw: [UInt64] = []
-        var keys: [UInt64] = []
-        var rules: [Int32] = []
+        /// A copy of the table's rule bytes: what `entries` point into.
+        var bytes = _ArenaBytes.empty
+        /// Per rule: where it was printed and what it was found to be.
+        var entries: [Entry] = []
         /// The declared chains: a hash of name, hook and policy, and the chain.
         var chainSignatures: [UInt64] = []
         var chains: [Int32] = []
+
+        struct Entry {
+            /// The hash of its chain's name.
+            var chainKey: UInt64
+            /// Its normalized identity's hash, before telling duplicates apart.
+            var key: UInt64
+            var rule: Int32
+            var target: ArenaRange
+            var text: ArenaRange
+        }
+
+        mutating func removeAll() {
+            entries.removeAll(keepingCapacity: true)
+            chainSignatures.removeAll(keepingCapacity: true)
+            chains.removeAll(keepingCapacity: true)
+        }
     }
+
+    /// Where new rules' texts go.
+    var textWriter = _RuleTextWriter(capacity: 0)
     var normalizer = RuleIdentityNormalizer()
     var current: HistorySnapshot?
 
@@ -63,6 +89,7 @@ public struct CaptureHistory: DumpSink {
         s.partial = partial
         snapshots.append(s)
         current = nil
+        shareLastChunk()
     }
 
     public mutating func table(_ t: ParsedTable) {

@@ -7,12 +7,14 @@ public struct HistoryRule: Sendable {
     /// Index into `CaptureHistory.tables` and `.chains`.
     public var table: Int
     public var chain: Int
-    public var target: String
+    public var target: String { texts.string(at: textStart, count: targetCount) }
     public var targetClass: TargetClass
     /// The rule as the dump first printed it; for a policy counter `policy DROP`.
-    public var text: String
+    public var text: String { texts.string(at: textStart + targetCount, count: textCount) }
     /// The identity in canonical form (`RuleIdentityNormalizer`'s), fields apart by `0x1F`.
-    public var canonical: String
+    public var canonical: String {
+        texts.string(at: textStart + targetCount + textCount, count: canonicalCount)
+    }
     public var format: DumpFormat
     /// 0 for the first of identical rules in a chain, 1 for the second, ...
     public var occurrence: Int
@@ -21,6 +23,13 @@ public struct HistoryRule: Sendable {
     /// The first snapshot that showed it, and its position in its chain there.
     public var firstSnapshot: Int
     public var firstPosition: Int
+
+    /// Target, text and canonical form, one after the other from `textStart`.
+    let texts: _RuleTextBlock
+    let textStart: Int32
+    let targetCount: Int32
+    let textCount: Int32
+    let canonicalCount: Int32
 
     /// What it catches and does, read from `canonical` on demand (few rules ever need it,
     /// so ingesting does not pay for it).

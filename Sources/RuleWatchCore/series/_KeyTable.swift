@@ -8,7 +8,7 @@ struct _KeyTable {
 
     init(capacity: Int = 1024) {
         var n = 16
-        while n < capacity * 2 { n <<= 1 }
+        while n * 3 < capacity * 4 { n <<= 1 }
         keys = [UInt64](repeating: 0, count: n)
         values = [Int32](repeating: -1, count: n)
         mask = n - 1
@@ -26,7 +26,7 @@ struct _KeyTable {
         }
         set {
             guard let newValue else { preconditionFailure("_KeyTable does not remove") }
-            if (count + 1) * 2 > keys.count { grow() }
+            if (count + 1) * 4 > keys.count * 3 { grow() }
             var i = Int(truncatingIfNeeded: key) & mask
             while values[i] >= 0 && keys[i] != key { i = (i + 1) & mask }
             if values[i] < 0 { count += 1 }
@@ -35,12 +35,21 @@ struct _KeyTable {
         }
     }
 
-    private mutating func grow() {
+    /// Makes room for `count` keys in all, so that adding them does not rehash.
+    mutating func reserve(_ count: Int) {
+        var n = keys.count
+        while count * 4 > n * 3 { n <<= 1 }
+        if n > keys.count { rehash(into: n) }
+    }
+
+    private mutating func grow() { rehash(into: keys.count * 2) }
+
+    private mutating func rehash(into size: Int) {
         let oldKeys = keys
         let oldValues = values
-        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
-        values = [Int32](repeating: -1, count: oldKeys.count * 2)
-        mask = keys.count - 1
+        keys = [UInt64](repeating: 0, count: size)
+        values = [Int32](repeating: -1, count: size)
+        mask = size - 1
         count = 0
         for (k, v) in zip(oldKeys, oldValues) where v >= 0 { self[k] = v }
     }

@@ -97,7 +97,7 @@ extension RuleWatch {
                 try egress.map { try EgressSeries.parseCSV(try WholeFile.read($0), file: $0, zone: zone) }
             }
             var history = CaptureHistory()
-            try capture.read(into: &history, table: listingTable)
+            try capture.read(into: &history, table: listingTable, concurrently: true)
             let filter = AnalysisFilter(
                 since: since.flatMap { TimestampParser.parse($0, zone: zone) },
                 until: until.flatMap { TimestampParser.parse($0, zone: zone) },

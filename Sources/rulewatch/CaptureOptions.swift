@@ -32,7 +32,10 @@ struct CaptureOptions: ParsableArguments {
 
     /// Runs the parser, printing warnings and (on a terminal) progress to stderr; a capture
     /// error is printed and becomes the exit status.
-    func read<S: DumpSink>(into sink: inout S, format override: DumpFormat? = nil, table: String? = nil) throws {
+    /// - Parameter concurrently: feed the sink on a second thread (`analyze`: ingesting costs
+    ///   about what parsing does, and the two overlap).
+    func read<S: DumpSink>(into sink: inout S, format override: DumpFormat? = nil, table: String? = nil,
+                           concurrently: Bool = false) throws {
         var parser = CaptureParser(options: try parseOptions(format: override, table: table)) { warning in
             Terminal.standardError.clearProgress()
             Terminal.standardError.write(warning.description + "\n")
@@ -42,7 +45,11 @@ struct CaptureOptions: ParsableArguments {
         }
         try Terminal.reportingCaptureErrors {
             defer { Terminal.standardError.clearProgress() }
-            try parser.parse(files: files, into: &sink)
+            if concurrently {
+                try parser.parseConcurrently(files: files, into: &sink)
+            } else {
+                try parser.parse(files: files, into: &sink)
+            }
         }
     }
 }

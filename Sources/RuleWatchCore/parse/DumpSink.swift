@@ -9,8 +9,16 @@ public protocol DumpSink {
     var wantsRules: Bool { get }
     mutating func beginSnapshot(_ header: SnapshotHeader) throws
     mutating func table(_ table: ParsedTable) throws
+    /// Takes the table instead of borrowing it. A sink that keeps tables whole (to hand them
+    /// to another thread) swaps an empty one in, and the scanner fills that one next; the
+    /// default lends the table to `table(_:)`.
+    mutating func take(_ table: inout ParsedTable) throws
     /// - Parameter partial: the snapshot was cut off (its last table did not end).
     mutating func endSnapshot(_ header: SnapshotHeader, partial: Bool) throws
+}
+
+extension DumpSink {
+    public mutating func take(_ table: inout ParsedTable) throws { try self.table(table) }
 }
 
 /// What `parse --summary` prints: totals over every snapshot.

@@ -33,7 +33,7 @@ extension ListingScanner {
         if wantsRules {
             let nameBytes = line.bytes.slice(name.lowerBound, name.upperBound)
             chainName = table.rules.store(nameBytes)
-            var info = ChainInfo(name: nameBytes.string, line: line.number)
+            var info = ChainInfo(name: chainNames.next(nameBytes), line: line.number)
             info.hook = ChainInfo.builtinHook(info.name)
             readParenthesis(b, from: i, to: n, into: &info)
             table.chains.append(info)

@@ -76,7 +76,7 @@ struct _SnapshotAssembler<S: DumpSink>: TableReceiver {
             try warn(Diagnostic(.warning, file: table.source.isEmpty ? file : table.source, line: table.firstLine,
                                 "\(table.name.isEmpty ? "a" : "the \(table.name)") table beginning here is cut off: snapshot \(current!.index + 1) is kept as partial"))
         }
-        try sink.pointee.table(table)
+        try sink.pointee.take(&table)
     }
 
     mutating func warn(line: Int, _ message: String) throws {

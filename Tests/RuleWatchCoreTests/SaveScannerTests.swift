@@ -122,26 +122,35 @@ struct ScratchNamespace: ~Copyable {
     }
 }
 
+/// Scans a corpus file with and without storing rules and checks the counts `expected.tsv`
+/// gives it, and that nothing in it was turned down.
+func expectCorpusCounts<S: SectionScanner>(_ scanner: S.Type, _ e: Corpus.Expectation, format: DumpFormat,
+                                           storedRule: (ScannedText.Rule) -> Bool = { _ in true }) throws {
+    let bytes = try Corpus.bytes(e.file)
+    for wantsRules in [true, false] {
+        let scan = try ScannedText(scanner, bytes, wantsRules: wantsRules)
+        #expect(scan.chainCount == e.chains)
+        #expect(scan.countedCount == e.counted)
+        #expect(scan.ruleCount == e.ruleLines)
+        #expect(scan.packets == e.packets ?? 0)
+        #expect(scan.invalid.isEmpty, "\(scan.invalid)")
+        #expect(scan.notMine.isEmpty)
+        #expect(scan.tables.allSatisfy { !$0.truncated && $0.format == format })
+        if wantsRules {
+            #expect(scan.rules.count == e.ruleLines)
+            #expect(scan.tables.reduce(0) { $0 + $1.chains.count } == e.chains)
+            let allKept = scan.rules.allSatisfy(storedRule)
+            #expect(allKept)
+        }
+    }
+}
+
 @Suite struct SaveScannerTests {
     static let corpus = Corpus.expectations.filter { $0.file.hasPrefix("save-") }
 
     @Test(arguments: corpus)
     func corpusFileMatchesItsExpectedCounts(_ e: Corpus.Expectation) throws {
-        let bytes = try Corpus.bytes(e.file)
-        for wantsRules in [true, false] {
-            let scan = try ScannedText(SaveScanner.self, bytes, wantsRules: wantsRules)
-            #expect(scan.chainCount == e.chains)
-            #expect(scan.countedCount == e.counted)
-            #expect(scan.ruleCount == e.ruleLines)
-            #expect(scan.packets == e.packets ?? 0)
-            #expect(scan.invalid.isEmpty, "\(scan.invalid)")
-            #expect(scan.notMine.isEmpty)
-            #expect(scan.tables.allSatisfy { !$0.truncated && $0.format == .save })
-            if wantsRules {
-                #expect(scan.rules.count == e.ruleLines)
-                #expect(scan.tables.reduce(0) { $0 + $1.chains.count } == e.chains)
-            }
-        }
+        try expectCorpusCounts(SaveScanner.self, e, format: .save)
     }
 
     @Test func ruleFieldsComeFromTheLine() throws {

@@ -1,21 +1,20 @@
 extension AnalysisContext {
     /// The static hazard: a diverting rule in a path that egress traffic takes (REDIRECT or
     /// DNAT in nat PREROUTING/OUTPUT, TPROXY in mangle PREROUTING, nft redirect/dnat/tproxy
-    /// in chains hooked at prerouting or output and the chains they jump to) that catches the
+    /// in chains hooked at prerouting or output, and the chains those jump to) that catches the
     /// common egress ports or all TCP, from any source and interface.
     func isHazard(_ index: Int) -> Bool {
         // Cheap tests first, on fields read in place: this runs for every rule.
         guard targetClasses[index] == .divert, !history.rules[index].isPolicy else { return false }
         let r = history.rules[index]
-        let c = history.chains[r.chain]
         let t = history.tables[r.table]
         let inPath: Bool
         if t.format.isNft {
             inPath = reachedFromPreroutingOrOutput[r.chain]
         } else {
             switch r.target {
-            case "REDIRECT", "DNAT": inPath = t.name == "nat" && (c.name == "PREROUTING" || c.name == "OUTPUT")
-            case "TPROXY": inPath = t.name == "mangle" && c.name == "PREROUTING"
+            case "REDIRECT", "DNAT": inPath = t.name == "nat" && reachedFromPreroutingOrOutput[r.chain]
+            case "TPROXY": inPath = t.name == "mangle" && reachedFromPreroutingOrOutput[r.chain]
             default: inPath = false
             }
         }

@@ -9,7 +9,8 @@ struct AnalysisContext {
     let drops: [EgressDrop]
     /// Per rule: its target class with jumps to user chains resolved.
     let targetClasses: [TargetClass]
-    /// Per chain: reached from a prerouting or output hook (nft: through jumps too).
+    /// Per chain: hooked at prerouting or output, or jumped to from such a chain by a rule
+    /// that catches egress.
     let reachedFromPreroutingOrOutput: [Bool]
 
     init(history: CaptureHistory, timeline: EgressTimeline, thresholds: AnalyzerThresholds, window: Range<Int>) {
@@ -19,20 +20,33 @@ struct AnalysisContext {
         self.window = window
         drops = EgressDrop.find(in: timeline, window: window, thresholds: thresholds)
 
-        var jumps: [Int: [Int]] = [:]
-        for r in history.rules where r.targetClass == .jump && history.tables[r.table].format.isNft {
-            if let target = history.chainIndex[StableHasher.hash(r.target, seed: history.tableSeeds[r.table])] {
-                jumps[r.chain, default: []].append(Int(target))
-            }
-        }
         targetClasses = history.rules.map(\.targetClass)
 
+        // Jump rules grouped by the chain they are in (a counting sort: two flat arrays).
+        var starts = [Int32](repeating: 0, count: history.chains.count + 1)
+        for r in history.rules where r.targetClass == .jump { starts[r.chain + 1] += 1 }
+        for c in 0..<history.chains.count { starts[c + 1] += starts[c] }
+        var jumpRules = [Int32](repeating: 0, count: Int(starts[history.chains.count]))
+        var fill = starts
+        for (i, r) in history.rules.enumerated() where r.targetClass == .jump {
+            jumpRules[Int(fill[r.chain])] = Int32(i)
+            fill[r.chain] += 1
+        }
+
+        // The chains hooked at prerouting and output, and the chains they jump to with a rule
+        // that lets egress traffic through whole (an installer's `-j STORAGE-PREROUTING`,
+        // kube-proxy's `-j KUBE-SERVICES`), not with a narrow one (`-d 10.96.0.10/32 --dport 53
+        // -j KUBE-SVC-...`: a DNAT behind a ClusterIP catches that service, not the node's
+        // egress). One level: the hooked chains hold a handful of rules, where following
+        // KUBE-SERVICES' thousands of jumps would cost more than the rest of the analysis.
         var reached = history.chains.map { $0.hook == "prerouting" || $0.hook == "output" }
-        var queue = reached.indices.filter { reached[$0] && history.tables[history.chains[$0].table].format.isNft }
-        while let c = queue.popLast() {
-            for next in jumps[c] ?? [] where !reached[next] {
-                reached[next] = true
-                queue.append(next)
+        let hooked = reached.indices.filter { reached[$0] }
+        for c in hooked {
+            for k in Int(starts[c])..<Int(starts[c + 1]) {
+                let rule = history.rules[Int(jumpRules[k])]
+                guard let target = history.chainIndex[StableHasher.hash(rule.target, seed: history.tableSeeds[rule.table])],
+                      !reached[Int(target)], rule.traits.catchesEgress else { continue }
+                reached[Int(target)] = true
             }
         }
         reachedFromPreroutingOrOutput = reached

@@ -134,6 +134,11 @@ struct ClimbWithEgressDropDetector: Detector {
             } else if predecessor != nil {
                 severity = .warning
                 score = 0.3 + 0.2 * q
+            } else if r.isPolicy && cls == .discard && Self.switched(c) {
+                // The policy itself became DROP as egress fell (Docker sets FORWARD to DROP
+                // on a node that forwards pod traffic): it is the rule that changed.
+                severity = .critical
+                score = 0.8 + 0.2 * q
             } else if r.isPolicy && cls == .discard {
                 severity = .warning
                 score = 0.5 + 0.1 * q
@@ -242,6 +247,9 @@ struct ClimbWithEgressDropDetector: Detector {
         var text = Explanation.action(r, chain: context.chain(of: r), table: table, targetClass: context.targetClasses[c.rule])
         let how = c.risesFromZero ? "began to climb from zero" : "stepped up \(Self.factor(c.after, c.before))"
         text += " Its counter \(how) at \(Explanation.clock(context.time(c.onset))), when egress success fell from \(Explanation.percent(drop.before)) to \(Explanation.percent(drop.during))."
+        if r.isPolicy && Self.switched(c) {
+            text += " The chain's policy became \(r.target) at \(Explanation.clock(context.time(c.appearedAt!))): what no rule above lets through is dropped now."
+        }
         if let predecessor {
             text += " It replaced rule \(context.rule(predecessor).id), which left in the same interval (a rewrite, such as kube-proxy moving a service to a new endpoint), and carries its traffic on: not what broke egress."
         }
@@ -267,6 +275,12 @@ struct ClimbWithEgressDropDetector: Detector {
         evidence.append(EvidenceField("deltas", .array(c.evidence)))
         return context.finding("climb-with-egress-drop", severity, score: score, rule: c.rule,
                                since: context.time(c.onset), explanation: text, evidence: evidence)
+    }
+
+    /// The climbing counter is a policy that was set when the climb began (a changed policy
+    /// is a new `policy DROP` rule in the history).
+    static func switched(_ c: Climb) -> Bool {
+        c.appearedAt.map { abs($0 - c.onset) <= 1 } ?? false
     }
 
     static func factor(_ after: Double, _ before: Double) -> String {

@@ -1,5 +1,3 @@
-import Glibc
-
 /// What `--config FILE` holds: rules to ignore and the detectors' thresholds.
 ///
 /// The file is plain text, one directive a line; blank lines and `#` comments are skipped:
@@ -34,10 +32,7 @@ public struct AnalyzerConfig {
     /// - Throws: `CaptureError` with status 66 when it cannot be read, 65 (with the line)
     ///   when a directive is wrong.
     public static func load(path: String) throws -> AnalyzerConfig {
-        guard let bytes = readWholeFile(path) else {
-            throw CaptureError(Diagnostic(.error, file: path, String(cString: strerror(errno))), exitStatus: 66)
-        }
-        return try parse(bytes, file: path)
+        try parse(try WholeFile.read(path), file: path)
     }
 
     /// Reads a config file's text.
@@ -70,20 +65,5 @@ public struct AnalyzerConfig {
             }
         }
         return config
-    }
-
-    private static func readWholeFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            out.append(contentsOf: buffer[0..<n])
-        }
-        return out
     }
 }

@@ -48,9 +48,6 @@ struct ListingScanner: SectionScanner {
     }
 
     mutating func feed<R: TableReceiver>(_ line: Line, into receiver: inout R) throws -> FeedResult {
-        guard line.isFirstPiece, line.isLastPiece else {
-            return line.isFirstPiece ? .invalid("line too long for a listing") : .consumed
-        }
         let result = try read(line, into: &receiver)
         if line.atEndWithoutNewline, result != .notMine {
             // The capture was cut off mid-write.

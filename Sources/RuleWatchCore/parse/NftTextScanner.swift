@@ -41,9 +41,6 @@ struct NftTextScanner: SectionScanner {
     }
 
     mutating func feed<R: TableReceiver>(_ line: Line, into receiver: inout R) throws -> FeedResult {
-        guard line.isFirstPiece && line.isLastPiece else {
-            return line.isFirstPiece ? .invalid("line too long, skipped") : .consumed
-        }
         let text = line.bytes.trimmed
         if ruleDepth > 0 { return try continueRule(text, line: line.number, into: &receiver) }
         if skipDepth > 0 { return try skipLine(text, line: line.number, into: &receiver) }

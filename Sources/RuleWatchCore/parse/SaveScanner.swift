@@ -45,9 +45,6 @@ struct SaveScanner: SectionScanner {
     }
 
     mutating func feed<R: TableReceiver>(_ line: Line, into receiver: inout R) throws -> FeedResult {
-        guard line.isFirstPiece && line.isLastPiece else {
-            return line.isFirstPiece ? .invalid("line too long, skipped") : .consumed
-        }
         var bytes = line.bytes
         if continuation != nil {
             if let result = try continueRule(bytes, line: line.number, into: &receiver) { return result }

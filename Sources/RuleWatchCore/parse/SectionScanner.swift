@@ -42,8 +42,9 @@ struct Line {
     /// 1-based, in its file.
     var number: Int
     /// The line is longer than the reader's buffer: this is one piece of it, and
-    /// `isFirstPiece`/`isLastPiece` say which. Line-based scanners reject such lines;
-    /// the nft JSON scanner reads them as a stream.
+    /// `isFirstPiece`/`isLastPiece` say which. Only the nft JSON scanner is offered pieces
+    /// (it reads them as a stream); `CaptureParser` warns of an overlong line itself and
+    /// gives the line-based scanners whole lines alone.
     var isFirstPiece = true
     var isLastPiece = true
     /// The input ended without a newline after this line.

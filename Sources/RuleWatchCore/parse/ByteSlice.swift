@@ -137,16 +137,8 @@ public struct ByteSlice: @unchecked Sendable {
     /// Reads decimal digits as a number; `nil` when empty, not all digits, or too large.
     @inlinable
     public var decimal: UInt64? {
-        guard !isEmpty else { return nil }
-        var value: UInt64 = 0
-        for i in 0..<base.count {
-            let d = base[i] &- UInt8(ascii: "0")
-            guard d < 10 else { return nil }
-            let (m, o1) = value.multipliedReportingOverflow(by: 10)
-            let (a, o2) = m.addingReportingOverflow(UInt64(d))
-            if o1 || o2 { return nil }
-            value = a
-        }
+        var i = 0
+        guard let value = readDecimal(&i), i == base.count else { return nil }
         return value
     }
 }

@@ -42,67 +42,24 @@ extension RuleWatch {
         @Option(help: "Output format: text or json (schema 1).")
         var format: OutputFormat = .text
 
-        @Option(name: .customLong("fail-on"),
-                help: ArgumentHelp("Exit with status 1 when a finding at or above this severity exists: critical, warning or info.",
-                                   valueName: "severity"))
-        var failOn: Severity?
-
-        @Option(help: ArgumentHelp("Only snapshots taken at or after this time (ISO 8601 or @EPOCH).", valueName: "time"))
-        var since: String?
-
-        @Option(help: ArgumentHelp("Only snapshots taken at or before this time (ISO 8601 or @EPOCH).", valueName: "time"))
-        var until: String?
-
-        @Option(help: ArgumentHelp("Only findings about this table (nat, filter, ... or an nft table's name).", valueName: "table"))
-        var table: String?
-
-        @Option(help: ArgumentHelp("Only findings about this chain.", valueName: "chain"))
-        var chain: String?
-
-        @Option(help: ArgumentHelp("Drop findings about the rules this SELECTOR names; repeat for more.", valueName: "selector"))
-        var ignore: [String] = []
-
-        @Option(help: ArgumentHelp("A file of `ignore SELECTOR` and `threshold NAME VALUE` lines.", valueName: "file"))
-        var config: String?
-
-        @Option(name: .customLong("listing-table"),
-                help: ArgumentHelp("The table the capture's listings show, when their built-in chains cannot tell (security).",
-                                   valueName: "table"))
-        var listingTable: String?
+        @OptionGroup var analysis: AnalysisOptions
 
         enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
         func validate() throws {
-            for selector in ignore {
-                do { _ = try RuleSelector(parsing: selector) } catch {
-                    throw ValidationError("--ignore '\(selector)': \(error)")
-                }
-            }
-            let zone = try capture.parseOptions().timeZone
-            if let since, TimestampParser.parse(since, zone: zone) == nil {
-                throw ValidationError("--since '\(since)' is not a time: give ISO 8601 (2026-11-24T10:00:00Z) or @EPOCH")
-            }
-            if let until, TimestampParser.parse(until, zone: zone) == nil {
-                throw ValidationError("--until '\(until)' is not a time: give ISO 8601 (2026-11-24T10:00:00Z) or @EPOCH")
-            }
+            try analysis.validate(zone: try capture.parseOptions().timeZone)
         }
 
         func run() throws {
             Terminal.ignoreBrokenPipes()
             let zone = try capture.parseOptions().timeZone
-            let analyzerConfig = try Terminal.reportingCaptureErrors {
-                try config.map { try AnalyzerConfig.load(path: $0) } ?? AnalyzerConfig()
-            }
+            let analyzerConfig = try analysis.analyzerConfig()
             let egressSeries = try Terminal.reportingCaptureErrors {
                 try egress.map { try EgressSeries.parseCSV(try WholeFile.read($0), file: $0, zone: zone) }
             }
             var history = CaptureHistory()
-            try capture.read(into: &history, table: listingTable, concurrently: true)
-            let filter = AnalysisFilter(
-                since: since.flatMap { TimestampParser.parse($0, zone: zone) },
-                until: until.flatMap { TimestampParser.parse($0, zone: zone) },
-                table: table, chain: chain,
-                ignores: try ignore.map { try RuleSelector(parsing: $0) })
+            try capture.read(into: &history, concurrently: true)
+            let filter = try analysis.filter(zone: zone)
             let result = Analyzer(config: analyzerConfig).analyze(history, egress: egressSeries, filter: filter)
             switch format {
             case .json:
@@ -111,9 +68,7 @@ extension RuleWatch {
                 let out = Terminal.standardOutput
                 Terminal.standardOutput.write(result.text(color: out.wantsColor, width: out.isTerminal ? out.columns : 80))
             }
-            if let failOn, result.hasFinding(atLeast: failOn) {
-                throw ExitCode(1)
-            }
+            try analysis.exitIfFailing(result)
         }
     }
 }

@@ -20,23 +20,27 @@ struct CaptureOptions: ParsableArguments {
                                valueName: "zone"))
     var tz: String = "UTC"
 
+    @Option(name: .customLong("listing-table"),
+            help: ArgumentHelp("The table a listing shows, when its built-in chains cannot tell: a listing has no table header, and `security` has filter's chains.",
+                               valueName: "table"))
+    var listingTable: String?
+
     @Flag(help: "Treat every unreadable line as an error (exit status 65) instead of a warning.")
     var strict = false
 
-    func parseOptions(format override: DumpFormat? = nil, table: String? = nil) throws -> ParseOptions {
+    func parseOptions(format override: DumpFormat? = nil) throws -> ParseOptions {
         guard let zone = TimeZoneSpec(parsing: tz) else {
             throw ValidationError("unknown time zone '\(tz)': give UTC, an offset such as +02:00, or a tz name such as Europe/Berlin")
         }
-        return ParseOptions(format: override ?? inputFormat, table: table, family: family, timeZone: zone, strict: strict)
+        return ParseOptions(format: override ?? inputFormat, table: listingTable, family: family, timeZone: zone, strict: strict)
     }
 
     /// Runs the parser, printing warnings and (on a terminal) progress to stderr; a capture
     /// error is printed and becomes the exit status.
     /// - Parameter concurrently: feed the sink on a second thread (`analyze`: ingesting costs
     ///   about what parsing does, and the two overlap).
-    func read<S: DumpSink>(into sink: inout S, format override: DumpFormat? = nil, table: String? = nil,
-                           concurrently: Bool = false) throws {
-        var parser = CaptureParser(options: try parseOptions(format: override, table: table)) { warning in
+    func read<S: DumpSink>(into sink: inout S, format override: DumpFormat? = nil, concurrently: Bool = false) throws {
+        var parser = CaptureParser(options: try parseOptions(format: override)) { warning in
             Terminal.standardError.clearProgress()
             Terminal.standardError.write(warning.description + "\n")
         }

@@ -19,10 +19,6 @@ extension RuleWatch {
 
         @OptionGroup var capture: CaptureOptions
 
-        @Option(help: ArgumentHelp("The table a listing shows (a listing has no table header; otherwise it is inferred from the built-in chains). Needed for `security`, which has filter's chains.",
-                                   valueName: "table"))
-        var table: String?
-
         @Flag(help: "Print one line of totals: snapshots=N chains=N rules=N counted=N pkts=N bytes=N.")
         var summary = false
 
@@ -56,14 +52,14 @@ extension RuleWatch {
             switch output {
             case .summary:
                 var totals = Summary()
-                try capture.read(into: &totals, format: inputFormat, table: table)
+                try capture.read(into: &totals, format: inputFormat)
                 Terminal.standardOutput.write(totals.line + "\n")
             case .jsonl:
                 var lines = RuleLines { Terminal.standardOutput.write($0) }
-                try capture.read(into: &lines, format: inputFormat, table: table)
+                try capture.read(into: &lines, format: inputFormat)
             default:
                 var text = SnapshotLines { Terminal.standardOutput.write($0) }
-                try capture.read(into: &text, format: inputFormat, table: table)
+                try capture.read(into: &text, format: inputFormat)
                 Terminal.standardOutput.write(text.totals.line + "\n")
             }
         }

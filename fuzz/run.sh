@@ -6,12 +6,12 @@
 # PARSE_ONLY=1 builds only model/ and parse/ (all the target reaches) instead of the whole
 # library.
 #
-# The corpus grows in fuzz/corpus-run/ (seeded from the shared corpus of real dumps); a crash
+# The corpus grows in fuzz/corpus-run/ (seeded from Tests/Corpus, the real dumps the tests read); a crash
 # is written to fuzz/crash-<sha1>, and the script exits non-zero.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-seeds=${SEEDS:-$(dirname "$root")/shared/corpus}
+seeds=${SEEDS:-$root/Tests/Corpus}
 build=$here/.build
 bin=$build/fuzz-capture
 corpus=$here/corpus-run
@@ -28,16 +28,15 @@ swiftc -sanitize=fuzzer,address -parse-as-library -O -use-ld=lld \
     -module-name RuleWatchCore -I Sources/CZlib -lz \
     "${sources[@]}" fuzz/FuzzCapture.swift -o "$bin"
 
-if [ -d "$seeds" ]; then
-    for f in "$seeds"/*; do
-        [ -f "$f" ] || continue
-        cp -n "$f" "$corpus/seed-$(basename "$f")"
-        # jq's pretty JSON also as one line, the way nft writes it.
-        if [ "$(head -c 1 "$f")" = "{" ]; then
-            tr -d '\n' < "$f" > "$corpus/seed-oneline-$(basename "$f")"
-        fi
-    done
-fi
+[ -d "$seeds" ] || { echo "fuzz/run.sh: no seed directory $seeds" >&2; exit 66; }
+for f in "$seeds"/*; do
+    [ -f "$f" ] || continue
+    cp -n "$f" "$corpus/seed-$(basename "$f")"
+    # jq's pretty JSON also as one line, the way nft writes it.
+    if [ "$(head -c 1 "$f")" = "{" ]; then
+        tr -d '\n' < "$f" > "$corpus/seed-oneline-$(basename "$f")"
+    fi
+done
 
 log=$build/last-run.log
 set +e

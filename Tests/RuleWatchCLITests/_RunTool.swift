@@ -21,7 +21,8 @@ enum Tool {
 
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-    static let corpus = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    /// The real dumps kept in the repository (`Tests/Corpus`, credited in its MANIFEST.md).
+    static let corpus = repoRoot.appendingPathComponent("Tests/Corpus")
 
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
                     in directory: URL? = nil) throws -> ToolRun {

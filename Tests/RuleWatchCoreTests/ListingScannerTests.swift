@@ -74,7 +74,7 @@ private func scan(_ text: String, options: ParseOptions = ParseOptions(), wantsR
     try scan(Array(text.utf8), options: options, wantsRules: wantsRules)
 }
 
-private let corpus = "/work/shared/corpus"
+private let corpus = Corpus.directory.path
 
 private func corpusBytes(_ name: String) throws -> [UInt8] {
     try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(corpus)/\(name)")))

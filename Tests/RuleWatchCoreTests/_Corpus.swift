@@ -2,11 +2,16 @@ import Foundation
 import Testing
 @testable import RuleWatchCore
 
-/// The shared corpus of real dumps published by others, beside the checkout as `../shared/corpus`.
+/// The corpus of real dumps published by others, kept in the repository as `Tests/Corpus`
+/// (`MANIFEST.md` there credits each source; `expected.tsv` holds the counts each file's
+/// text shows). A missing or short file fails the tests that read it; none is skipped.
 enum Corpus {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-    static let directory = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    static let directory = repoRoot.appendingPathComponent("Tests/Corpus")
+
+    /// The dumps `MANIFEST.md` lists: 16 listings, 12 saves, 5 nft, 2 nft JSON.
+    static let fileCount = 35
 
     struct Expectation: Sendable, CustomTestStringConvertible {
         var file: String
@@ -17,21 +22,35 @@ enum Corpus {
         var testDescription: String { file }
     }
 
-    /// `expected.tsv`: file, chains, rules (with counters), sum_pkts (blank for nft JSON), rule_lines_total.
-    static let expectations: [Expectation] = {
-        guard let text = try? String(contentsOf: directory.appendingPathComponent("expected.tsv"), encoding: .utf8) else {
-            return []
+    /// `expected.tsv` read whole: its rows, or why it could not be (the count test reports it).
+    static let table: Result<[Expectation], CorpusError> = {
+        let url = directory.appendingPathComponent("expected.tsv")
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            return .failure(CorpusError("cannot read \(url.path)"))
         }
-        return text.split(separator: "\n").dropFirst().compactMap { row in
+        var rows: [Expectation] = []
+        for (n, row) in text.split(separator: "\n").enumerated().dropFirst() {
             let f = row.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard f.count >= 5, let chains = Int(f[1]), let counted = Int(f[2]), let lines = Int(f[4]) else { return nil }
-            return Expectation(file: f[0], chains: chains, counted: counted, packets: UInt64(f[3]), ruleLines: lines)
+            guard f.count >= 5, let chains = Int(f[1]), let counted = Int(f[2]), let lines = Int(f[4]),
+                  f[3].isEmpty || UInt64(f[3]) != nil else {
+                return .failure(CorpusError("\(url.path):\(n + 1): unreadable row '\(row)'"))
+            }
+            rows.append(Expectation(file: f[0], chains: chains, counted: counted, packets: UInt64(f[3]), ruleLines: lines))
         }
+        return .success(rows)
     }()
+
+    /// `expected.tsv`'s rows; empty when it cannot be read, which `CorpusTests` fails on.
+    static var expectations: [Expectation] { (try? table.get()) ?? [] }
 
     static func bytes(_ file: String) throws -> [UInt8] {
         Array(try Data(contentsOf: directory.appendingPathComponent(file)))
     }
+}
+
+struct CorpusError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Collects what a parse delivered, for tests: snapshots with their tables' rules copied out.

@@ -4,6 +4,8 @@ import Glibc
 /// a gzip stream over one, or memory (tests, the fuzzer, benchmarks).
 enum ByteSource {
     case descriptor(Int32)
+    /// A descriptor whose first bytes were already read (to look for gzip's magic).
+    case descriptorAfter([UInt8], Int32)
     case gzip(GzipReader)
     case memory(UnsafeRawBufferPointer, offset: Int)
 
@@ -12,6 +14,11 @@ enum ByteSource {
         switch self {
         case .descriptor(let fd):
             return try Syscall.read(fd, into: buffer)
+        case .descriptorAfter(let head, let fd):
+            let n = Swift.min(buffer.count, head.count)
+            buffer.copyBytes(from: head.prefix(n))
+            self = n == head.count ? .descriptor(fd) : .descriptorAfter(Array(head.dropFirst(n)), fd)
+            return n
         case .gzip(let reader):
             return try reader.read(into: buffer)
         case .memory(let bytes, let offset):
@@ -40,6 +47,20 @@ enum Syscall {
             if errno == EINTR { continue }
             throw ReadFailure(message: String(cString: strerror(errno)))
         }
+    }
+
+    /// Up to `count` bytes from the start of a stream (a pipe may give them one at a
+    /// time); fewer only at its end.
+    static func readHead(_ fd: Int32, count: Int) throws(ReadFailure) -> [UInt8] {
+        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 1)
+        defer { head.deallocate() }
+        var got = 0
+        while got < count {
+            let n = try read(fd, into: UnsafeMutableRawBufferPointer(rebasing: head[got...]))
+            if n == 0 { break }
+            got += n
+        }
+        return Array(head.prefix(got))
     }
 
     /// `open(2)` read-only; on failure the error is strerror's text (`No such file or directory`).

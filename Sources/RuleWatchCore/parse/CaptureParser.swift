@@ -10,8 +10,8 @@ import Glibc
 /// `_SnapshotAssembler`: at a timestamp line, and where a table already seen in the current
 /// snapshot comes again.
 ///
-/// Several files are one capture, in order; `-` is standard input; gzip files are inflated as
-/// they are read. Memory stays fixed: one line buffer, one table at a time.
+/// Several files are one capture, in order; `-` is standard input; gzip input (a file or a
+/// pipe, told by its magic bytes) is inflated as it is read. Memory stays fixed: one line buffer, one table at a time.
 public struct CaptureParser {
     public var options: ParseOptions
     /// Each warning, as it is found. In strict mode the first one is thrown instead.
@@ -33,8 +33,9 @@ public struct CaptureParser {
 
     /// Parses `files` (`-` or none: standard input) as one capture.
     ///
-    /// - Throws: `CaptureError` (exit 66 for a missing file, 65 for a file that is no dump
-    ///   or, in strict mode, any warning; 74 when reading fails), or what the sink throws.
+    /// - Throws: `CaptureError` (exit 66 for a missing file; 65 for a file that is no dump, a
+    ///   capture that yields no snapshot at all or, in strict mode, any warning; 74 when
+    ///   reading fails), or what the sink throws.
     public func parse<S: DumpSink>(files: [String], into sink: inout S) throws {
         let paths = files.isEmpty ? ["-"] : files
         var inputs: [(name: String, fd: Int32, size: Int?)] = []
@@ -59,28 +60,48 @@ public struct CaptureParser {
         try withUnsafeMutablePointer(to: &sink) { sinkPointer in
             var assembler = _SnapshotAssembler(sink: sinkPointer, parser: self)
             var done = 0
+            // Files that held no dump: warnings, unless the whole capture has no snapshot.
+            var empty: [Diagnostic] = []
             for input in inputs {
                 let source: ByteSource
                 var gzip: GzipReader?
-                if input.fd != 0 && GzipReader.looksCompressed(input.fd) {
-                    do {
-                        gzip = try GzipReader(fd: input.fd)
-                    } catch let failure as ReadFailure {
-                        throw CaptureError(Diagnostic(.error, file: input.name, failure.message), exitStatus: 74)
+                do {
+                    // A file is asked for its first bytes where they are; a pipe or a
+                    // terminal has to give them up, and they are read again from here.
+                    let head = input.size != nil ? nil : try Syscall.readHead(input.fd, count: 2)
+                    if head.map(GzipReader.isMagic) ?? GzipReader.looksCompressed(input.fd) {
+                        gzip = try GzipReader(fd: input.fd, head: head ?? [])
+                        source = .gzip(gzip!)
+                    } else if let head, !head.isEmpty {
+                        source = .descriptorAfter(head, input.fd)
+                    } else {
+                        source = .descriptor(input.fd)
                     }
-                    source = .gzip(gzip!)
-                } else {
-                    source = .descriptor(input.fd)
+                } catch let failure as ReadFailure {
+                    throw CaptureError(Diagnostic(.error, file: input.name, failure.message), exitStatus: 74)
                 }
                 var reader = LineReader(source: source, capacity: bufferCapacity)
                 defer { reader.close() }
-                try parseFile(&reader, name: input.name, assembler: &assembler, progressBase: done, total: total)
+                if let note = try parseFile(&reader, name: input.name, assembler: &assembler, progressBase: done, total: total) {
+                    empty.append(note)
+                }
                 if let gzip, gzip.cutOff {
                     try assembler.warn(Diagnostic(.warning, file: input.name, "gzip data ends early: the file is cut off"))
                 }
                 done += input.size ?? 0
             }
             try assembler.endCapture()
+            if assembler.snapshotCount == 0 {
+                // Nothing to analyze is bad data (65), not a quiet success: a cron job
+                // checking `--fail-on` must not pass on an empty or broken capture.
+                if inputs.count == 1, let note = empty.first {
+                    throw CaptureError(Diagnostic(.error, file: note.file, note.message), exitStatus: 65)
+                }
+                for note in empty { try assembler.warn(note) }
+                throw CaptureError(Diagnostic(.error, file: inputs.map(\.name).joined(separator: ", "),
+                                              "no snapshot in the capture"), exitStatus: 65)
+            }
+            for note in empty { try assembler.warn(note) }
         }
     }
 
@@ -90,7 +111,9 @@ public struct CaptureParser {
             var assembler = _SnapshotAssembler(sink: sinkPointer, parser: self)
             var reader = LineReader(source: .memory(bytes, offset: 0), capacity: bufferCapacity)
             defer { reader.close() }
-            try parseFile(&reader, name: name, assembler: &assembler, progressBase: 0, total: bytes.count)
+            if let note = try parseFile(&reader, name: name, assembler: &assembler, progressBase: 0, total: bytes.count) {
+                try assembler.warn(note)
+            }
             try assembler.endCapture()
         }
     }
@@ -102,9 +125,11 @@ public struct CaptureParser {
 
     // MARK: - Internals
 
+    /// - Returns: a warning when the file held no dump (empty, or only timestamps and
+    ///   comments), for the caller to give or to turn into an error.
     private func parseFile<S: DumpSink>(_ reader: inout LineReader, name: String,
                                         assembler: inout _SnapshotAssembler<S>,
-                                        progressBase: Int, total: Int?) throws {
+                                        progressBase: Int, total: Int?) throws -> Diagnostic? {
         var scanners = _SectionScanners(options: options, wantsRules: assembler.sink.pointee.wantsRules, source: name)
         var sawDump = false
         var sawContent = false
@@ -202,9 +227,11 @@ public struct CaptureParser {
             if sawContent && !sawMarkers {
                 throw CaptureError(Diagnostic(.error, file: name, "not an iptables or nftables dump"), exitStatus: 65)
             }
-            try assembler.warn(Diagnostic(.warning, file: name, sawContent ? "no dump in file" : "empty file, no snapshot"))
+            try assembler.endFile()
+            return Diagnostic(.warning, file: name, sawContent ? "no dump in file" : "empty file, no snapshot")
         }
         try assembler.endFile()
+        return nil
     }
 
     /// Which dump a line begins, from its first bytes.

@@ -9,7 +9,9 @@ final class GzipReader {
     private let input: UnsafeMutableRawBufferPointer
     private var finished = false
 
-    init(fd: Int32) throws(ReadFailure) {
+    /// - Parameter head: bytes already read from `fd` (a pipe's first bytes, read to see
+    ///   whether it is gzip at all): inflated before the rest.
+    init(fd: Int32, head: [UInt8] = []) throws(ReadFailure) {
         self.fd = fd
         input = .allocate(byteCount: 64 * 1024, alignment: 16)
         // 15 + 32: the largest window, and accept a gzip (or zlib) header.
@@ -17,6 +19,11 @@ final class GzipReader {
         if status != Z_OK {
             input.deallocate()
             throw ReadFailure(message: "cannot start zlib (\(status))")
+        }
+        if !head.isEmpty {
+            input.copyBytes(from: head)
+            stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.avail_in = UInt32(head.count)
         }
     }
 
@@ -70,4 +77,7 @@ final class GzipReader {
         let n = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
         return n == 2 && magic.0 == 0x1f && magic.1 == 0x8b
     }
+
+    /// Whether `head`, a stream's first bytes, is gzip's magic.
+    static func isMagic(_ head: [UInt8]) -> Bool { head.count >= 2 && head[0] == 0x1f && head[1] == 0x8b }
 }

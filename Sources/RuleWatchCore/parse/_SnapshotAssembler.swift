@@ -17,6 +17,8 @@ struct _SnapshotAssembler<S: DumpSink>: TableReceiver {
     private var pendingLine = 0
     private var pendingEgress: EgressSample?
     private var nextIndex = 0
+    /// Snapshots begun so far.
+    var snapshotCount: Int { nextIndex }
     private var file = ""
     private var warningsInFile = 0
 

@@ -11,13 +11,15 @@ public struct Analyzer {
     public init(config: AnalyzerConfig = AnalyzerConfig()) { self.config = config }
 
     /// - Parameters:
-    ///   - egress: the `--egress` CSV; without it the snapshots' inline `# egress` lines are
-    ///     used, and without those the counters alone.
+    ///   - egress: the `--egress` CSV; without it, or when it covers none of the snapshots,
+    ///     the snapshots' inline `# egress` lines are used, and without those the counters
+    ///     alone (`AnalysisResult.egressSource` says which).
     ///   - filter: the snapshots and findings to keep.
     public func analyze(_ history: CaptureHistory, egress: EgressSeries? = nil,
                         filter: AnalysisFilter = AnalysisFilter()) -> AnalysisResult {
         let window = Self.window(history, filter)
-        let context = AnalysisContext(history: history, timeline: EgressTimeline(history: history, csv: egress),
+        let timeline = EgressTimeline(history: history, csv: egress)
+        let context = AnalysisContext(history: history, timeline: timeline,
                                       thresholds: config.thresholds, window: window)
         var climb = ClimbWithEgressDropDetector()
         var newRule = NewRuleDetector()
@@ -49,7 +51,7 @@ public struct Analyzer {
             return !ignores.contains { $0.matches(f) }
         }
         findings.sort(by: Finding.ranksBefore)
-        return AnalysisResult(snapshots: window.count, rules: ruleCount, findings: findings)
+        return AnalysisResult(snapshots: window.count, rules: ruleCount, findings: findings, egressSource: timeline.source)
     }
 
     /// Egress fell and no diverting or discarding rule climbed with it: an outage of the far

@@ -1,10 +1,12 @@
 extension AnalysisResult {
     /// `{"schema":1,"snapshots":N,"rules":N,"findings":[...]}` on one line, findings ranked,
     /// each with `kind`, `severity`, `score`, `rule_id`, `family`, `table`, `chain`, `target`,
-    /// `rule`, `since` (ISO 8601 UTC or null), `explanation` and `evidence`.
+    /// `rule`, `since` (ISO 8601 UTC or null), `explanation` and `evidence`; `egress_source`
+    /// (`csv`, `inline` or `none`) names the egress signal they were weighed against.
     public func json() -> String {
         var w = JSONWriter()
-        w.raw("{\"schema\":1,\"snapshots\":\(snapshots),\"rules\":\(rules),\"findings\":[")
+        w.raw("{\"schema\":1,\"snapshots\":\(snapshots),\"rules\":\(rules),")
+        w.raw("\"egress_source\":\"\(egressSource.rawValue)\",\"findings\":[")
         for (i, f) in findings.enumerated() {
             if i > 0 { w.raw(",") }
             w.object([

@@ -5,7 +5,7 @@ extension AnalysisResult {
     ///   no `NO_COLOR`).
     public func text(color: Bool = false, width: Int = 80) -> String {
         let width = max(40, width)
-        var out = summaryLine() + "\n"
+        var out = summaryLine() + "\n" + egressSource.phrase + "\n"
         for f in findings {
             out += "\n"
             let label = f.severity.rawValue.uppercased()
@@ -33,13 +33,13 @@ extension AnalysisResult {
 
     func summaryLine() -> String {
         guard !findings.isEmpty else {
-            return "\(snapshots) snapshot\(snapshots == 1 ? "" : "s"), \(rules) rules: no findings."
+            return "\(snapshots) snapshot\(snapshots == 1 ? "" : "s"), \(rules) rule\(rules == 1 ? "" : "s"): no findings."
         }
         let counts = Severity.allCases.reversed().compactMap { s -> String? in
             let n = findings.filter { $0.severity == s }.count
             return n == 0 ? nil : "\(n) \(s.rawValue)"
         }
-        return "\(snapshots) snapshot\(snapshots == 1 ? "" : "s"), \(rules) rules: \(counts.joined(separator: ", "))"
+        return "\(snapshots) snapshot\(snapshots == 1 ? "" : "s"), \(rules) rule\(rules == 1 ? "" : "s"): \(counts.joined(separator: ", "))"
     }
 
     /// The numbers that matter most, on one line: packets per interval and egress.

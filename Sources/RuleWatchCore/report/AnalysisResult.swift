@@ -5,11 +5,14 @@ public struct AnalysisResult: Sendable {
     /// Distinct rules seen in them.
     public var rules: Int
     public var findings: [Finding]
+    /// The egress signal the findings were weighed against.
+    public var egressSource: EgressSource
 
-    public init(snapshots: Int, rules: Int, findings: [Finding]) {
+    public init(snapshots: Int, rules: Int, findings: [Finding], egressSource: EgressSource = .none) {
         self.snapshots = snapshots
         self.rules = rules
         self.findings = findings
+        self.egressSource = egressSource
     }
 
     /// The most severe finding's severity; `nil` when there is none (for `--fail-on`).

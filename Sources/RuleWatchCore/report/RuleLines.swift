@@ -1,11 +1,12 @@
 /// `parse --format jsonl`: one JSON object a line for each rule of each snapshot, for jq.
 ///
-/// `{"snapshot":0,"time":"2026-11-24T10:00:00Z","family":"ip","table":"nat","chain":"PREROUTING",
+/// `{"snapshot":1,"time":"2026-11-24T10:00:00Z","family":"ip","table":"nat","chain":"PREROUTING",
 /// "position":3,"target":"REDIRECT","rule":"tcp -- any any anywhere anywhere tcp dpt:https redir ports 47443",
 /// "format":"listing","line":12,"pkts":234,"bytes":14040}` -- abbreviated counters add
 /// `pkts_lower`/`pkts_upper` (and the same for bytes); rules without counters have `null`;
 /// `"partial":true` marks the rules of a snapshot that was cut off. A snapshot's lines are
-/// held until it ends, since only then is it known whether it was cut off.
+/// held until it ends, since only then is it known whether it was cut off. Snapshots are
+/// numbered from 1, as in `parse`'s text and in warnings.
 public struct RuleLines: DumpSink {
     public var wantsRules: Bool { true }
     /// Called with each finished snapshot's lines, newline-terminated.
@@ -19,7 +20,7 @@ public struct RuleLines: DumpSink {
 
     public mutating func beginSnapshot(_ header: SnapshotHeader) {
         let time = header.time.map { JSONText.quoted(CivilTime.iso8601(nanoseconds: $0)) } ?? "null"
-        prefix = "{\"snapshot\":\(header.index),\"time\":\(time)"
+        prefix = "{\"snapshot\":\(header.index + 1),\"time\":\(time)"
         pending.removeAll(keepingCapacity: true)
     }
 

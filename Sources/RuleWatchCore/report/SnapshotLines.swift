@@ -26,10 +26,13 @@ public struct SnapshotLines: DumpSink {
     public mutating func endSnapshot(_ header: SnapshotHeader, partial: Bool) throws {
         let time = header.time.map { CivilTime.iso8601(nanoseconds: $0) } ?? "(no time)"
         var line = "snapshot \(header.index + 1)  \(time)  \(tables.joined(separator: ","))"
-        line += "  \(totals.chains - before.chains) chains  \(totals.rules - before.rules) rules"
+        line += "  \(Self.count(totals.chains - before.chains, "chain"))  \(Self.count(totals.rules - before.rules, "rule"))"
         line += " (\(totals.counted - before.counted) counted)"
         if let e = header.egress { line += "  egress \(e.ok)/\(e.total)" }
         if partial { line += "  partial" }
         try write(line + "\n")
     }
+
+    /// `1 rule`, `2 rules`.
+    static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 }

@@ -2,24 +2,43 @@
 /// interval that ended at snapshot `s`.
 public struct EgressTimeline: Sendable {
     public var samples: [EgressSample?]
+    /// The signal `samples` came from.
+    public var source: EgressSource
 
-    /// From the CSV when given (rows falling between two snapshots' times), else from the
-    /// snapshots' inline `# egress` lines.
+    /// From the CSV when it covers at least one snapshot (rows falling between two
+    /// snapshots' times), else from the snapshots' inline `# egress` lines. A CSV that covers
+    /// none (another day's, another node's) would otherwise blank out the capture's own
+    /// signal: `source` says which was used, and the caller warns.
+    ///
+    /// The first snapshot's interval is taken as long as the one after it, so that rows from
+    /// long before the capture do not count as covering it.
     public init(history: CaptureHistory, csv: EgressSeries?) {
-        var out = [EgressSample?](repeating: nil, count: history.snapshots.count)
-        var previousTime: Int64?
-        for (i, s) in history.snapshots.enumerated() {
-            if let csv, !csv.rows.isEmpty, let t = s.time {
-                out[i] = csv.sample(after: previousTime, upTo: t)
-            } else {
-                out[i] = s.egress
+        let inline = history.snapshots.map(\.egress)
+        if let csv, !csv.rows.isEmpty {
+            let fromCSV = Self.samples(history, csv)
+            if fromCSV.contains(where: { $0 != nil }) {
+                // Snapshots without a time cannot be lined up with the CSV: they keep their own.
+                samples = zip(history.snapshots, zip(fromCSV, inline)).map { s, pair in s.time == nil ? pair.1 : pair.0 }
+                source = .csv
+                return
             }
-            if let t = s.time { previousTime = t }
         }
-        samples = out
+        samples = inline
+        source = inline.contains { $0 != nil } ? .inline : .none
     }
 
     public var isEmpty: Bool { !samples.contains { $0?.rate != nil } }
 
     public func rate(_ s: Int) -> Double? { s >= 0 && s < samples.count ? samples[s]?.rate : nil }
+
+    /// The CSV's attempts per snapshot's interval; `nil` where no row falls in it.
+    private static func samples(_ history: CaptureHistory, _ csv: EgressSeries) -> [EgressSample?] {
+        let times = history.snapshots.compactMap(\.time)
+        var previousTime: Int64? = times.count >= 2 ? times[0] - (times[1] - times[0]) : nil
+        return history.snapshots.map { s in
+            guard let t = s.time else { return nil }
+            defer { previousTime = t }
+            return csv.sample(after: previousTime, upTo: t)
+        }
+    }
 }

@@ -9,8 +9,9 @@ extension RuleWatch {
             Reads a capture of periodic counter dumps (any format `parse` reads), works out each \
             rule's packet and byte deltas per interval, and lines them up with the egress success \
             rate: from `--egress CSV` (a header `time,ok,total`, a row per interval, ISO 8601 \
-            times), or from `# egress ok=N total=N` lines after the capture's timestamps. Without \
-            either it says what it can from the counters alone.
+            times), or from `# egress ok=N total=N` lines after the capture's timestamps (also when \
+            the CSV covers none of the capture's snapshots, with a warning). Without either it says \
+            what it can from the counters alone. The report names the signal it used.
 
             Findings, most suspicious first: climb-with-egress-drop (a rule that diverts or drops \
             traffic began to climb when egress fell: critical), new-rule, hazard (a REDIRECT, \
@@ -25,18 +26,22 @@ extension RuleWatch {
             step-factor 3, onset-window 1, baseline-intervals 5, drop-climb-factor 4, \
             drop-climb-min-packets 50, reset-chain-fraction 0.5); `#` starts a comment.
 
+            --table narrows the findings to one table; --listing-table names the table a listing \
+            shows.
+
             Examples:
               rulewatch analyze capture.txt --egress egress.csv
               rulewatch analyze capture.txt.gz --format json | jq '.findings[0]'
-              rulewatch analyze capture.txt --fail-on critical --ignore 'nat/PREROUTING/DNAT~10\\.96\\.0\\.10'
+              rulewatch analyze capture.txt --fail-on critical \\
+                  --ignore 'nat/PREROUTING/DNAT~10\\.96\\.0\\.10'
 
-            Exit status: 0 done; 1 a finding at or above --fail-on; 64 usage; 65 bad data; \
-            66 missing input.
+            Exit status: 0 done; 1 a finding at or above --fail-on; 64 usage; 65 bad data (no \
+            snapshot, not a dump, or any warning under --strict); 66 missing input; 74 read error.
             """)
 
         @OptionGroup var capture: CaptureOptions
 
-        @Option(help: ArgumentHelp("Egress success per interval: a CSV with the header time,ok,total.", valueName: "csv"))
+        @Option(help: ArgumentHelp("Egress success per interval: a CSV with the header time,ok,total (used when its rows fall within the capture's snapshots).", valueName: "csv"))
         var egress: String?
 
         @Option(help: "Output format: text or json (schema 1).")
@@ -60,7 +65,9 @@ extension RuleWatch {
             var history = CaptureHistory()
             try capture.read(into: &history, concurrently: true)
             let filter = try analysis.filter(zone: zone)
+            warnIfNoTable(filter.table, in: history)
             let result = Analyzer(config: analyzerConfig).analyze(history, egress: egressSeries, filter: filter)
+            if let egress, result.egressSource != .csv { warnEgressUnused(egress, history, result.egressSource) }
             switch format {
             case .json:
                 Terminal.standardOutput.write(result.json() + "\n")
@@ -69,6 +76,30 @@ extension RuleWatch {
                 Terminal.standardOutput.write(result.text(color: out.wantsColor, width: out.isTerminal ? out.columns : 80))
             }
             try analysis.exitIfFailing(result)
+        }
+
+        /// `--table` narrows findings; naming a table the capture lacks (often the table a
+        /// listing shows, which is `--listing-table`) would otherwise just say "no findings".
+        private func warnIfNoTable(_ table: String?, in history: CaptureHistory) {
+            guard let table, !history.tables.contains(where: { $0.name == table }) else { return }
+            var names: [String] = []
+            for t in history.tables where !names.contains(t.name) { names.append(t.name) }
+            let shown = names.isEmpty ? "none" : names.joined(separator: ", ")
+            Terminal.standardError.write("warning: --table \(table): no table of the capture is named \(table) (it has \(shown)); --listing-table names the table a listing shows\n")
+        }
+
+        /// The CSV lay outside every snapshot's interval: say so, and what was used instead.
+        private func warnEgressUnused(_ file: String, _ history: CaptureHistory, _ used: EgressSource) {
+            let times = history.snapshots.compactMap(\.time)
+            var span = ""
+            if let first = times.first, let last = times.last {
+                span = " (\(CivilTime.iso8601(nanoseconds: first)) to \(CivilTime.iso8601(nanoseconds: last)))"
+            } else {
+                span = " (they carry no times)"
+            }
+            let instead = used == .inline ? "using the capture's own `# egress` lines instead"
+                                          : "the capture has no `# egress` lines either: findings come from the counters alone"
+            Terminal.standardError.write("warning: \(file): no egress row falls within the capture's snapshots\(span); \(instead)\n")
         }
     }
 }

@@ -3,7 +3,7 @@ import RuleWatchCore
 
 /// How to read the captures: shared by every command that reads dumps.
 struct CaptureOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("Capture files, read as one capture in order; `-` or none reads standard input. `.gz` files are inflated.",
+    @Argument(help: ArgumentHelp("Capture files, read as one capture in order; `-` or none reads standard input. gzip input (`.gz`, or piped) is inflated.",
                                  valueName: "capture"))
     var files: [String] = []
 
@@ -14,7 +14,14 @@ struct CaptureOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("The family of listings and saves that do not show it: ip or ip6 (ip6tables without -n prints `anywhere`).",
                                valueName: "family"))
-    var family: Family?
+    var family: ListingFamily?
+
+    /// What `--family` takes: the families iptables and ip6tables dumps belong to (nft
+    /// dumps name their own).
+    enum ListingFamily: String, ExpressibleByArgument, CaseIterable {
+        case ip, ip6
+        var family: Family { self == .ip ? .ip : .ip6 }
+    }
 
     @Option(help: ArgumentHelp("The zone of timestamps that carry none: UTC, +02:00, or a tz name such as Europe/Berlin.",
                                valueName: "zone"))
@@ -32,7 +39,7 @@ struct CaptureOptions: ParsableArguments {
         guard let zone = TimeZoneSpec(parsing: tz) else {
             throw ValidationError("unknown time zone '\(tz)': give UTC, an offset such as +02:00, or a tz name such as Europe/Berlin")
         }
-        return ParseOptions(format: override ?? inputFormat, table: listingTable, family: family, timeZone: zone, strict: strict)
+        return ParseOptions(format: override ?? inputFormat, table: listingTable, family: family?.family, timeZone: zone, strict: strict)
     }
 
     /// Runs the parser, printing warnings and (on a terminal) progress to stderr; a capture
@@ -43,6 +50,10 @@ struct CaptureOptions: ParsableArguments {
         var parser = CaptureParser(options: try parseOptions(format: override)) { warning in
             Terminal.standardError.clearProgress()
             Terminal.standardError.write(warning.description + "\n")
+        }
+        if files.isEmpty || files.contains("-"), Terminal.standardInput.isTerminal {
+            // Otherwise a run without a file looks like a hang.
+            Terminal.standardError.write("rulewatch: reading a capture from standard input (end it with Ctrl-D)\n")
         }
         if Terminal.standardError.isTerminal {
             parser.onProgress = { read, total in Terminal.standardError.progress(read: read, total: total) }

@@ -11,10 +11,17 @@ extension RuleWatch {
             `nft -j list ruleset`. A capture is cut into snapshots at timestamp lines (ISO 8601, \
             `date`'s output, `@EPOCH`) and wherever a table comes again.
 
+            A listing shows no table name: it is inferred from the built-in chains, and \
+            --listing-table says it outright (it must for `security`, which has filter's chains). \
+            Snapshots are numbered from 1 in the text, in --format jsonl and in warnings.
+
             Examples:
               rulewatch parse --summary capture.txt
               rulewatch parse --format jsonl capture.txt.gz | jq 'select(.pkts > 0)'
               ssh node iptables -t nat -L -v | rulewatch parse -
+
+            Exit status: 0 done; 64 usage; 65 bad data (no snapshot, not a dump, or any warning \
+            under --strict); 66 missing input; 74 read error.
             """)
 
         @OptionGroup var capture: CaptureOptions

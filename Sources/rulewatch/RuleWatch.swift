@@ -12,7 +12,7 @@ struct RuleWatch: ParsableCommand {
         capture a cron loop appends to, and names the rules whose counters climb while egress fails.
 
         Exit status: 0 success; 1 `--fail-on` found a finding at or above that severity; \
-        64 usage error; 65 bad data (not a dump, or any warning under --strict); \
+        64 usage error; 65 bad data (no snapshot, not a dump, or any warning under --strict); \
         66 missing input; 74 read error.
         """,
         version: "0.1.0",

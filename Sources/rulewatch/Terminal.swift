@@ -6,6 +6,7 @@ import RuleWatchCore
 struct Terminal {
     let fd: Int32
 
+    static let standardInput = Terminal(fd: 0)
     static let standardOutput = Terminal(fd: 1)
     static let standardError = Terminal(fd: 2)
 

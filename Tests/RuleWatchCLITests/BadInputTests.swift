@@ -32,12 +32,46 @@ import Testing
         }
     }
 
-    @Test func emptyFileIsAWarningAndNoSnapshot() throws {
+    /// No snapshot at all is bad data: a cron job checking `--fail-on` must not pass on an
+    /// empty or broken capture.
+    @Test func aCaptureWithNoSnapshotExits65() throws {
+        let capture = try Data(contentsOf: Tool.repoRoot.appendingPathComponent("Samples/incident/capture.txt"))
+        let gzipped = try gzip(capture)
+        #expect(gzipped.count > 20)
+        let cases: [(String, Data, String)] = [
+            ("empty.txt", Data(), "empty file, no snapshot"),
+            ("cut.txt.gz", gzipped.prefix(5), "empty file, no snapshot"),
+            ("stamps.txt", Data("2026-11-26T01:24:47Z\n# egress ok=5 total=5\n".utf8), "no dump in file"),
+        ]
+        for (name, bytes, message) in cases {
+            try withFile(name, bytes) { url in
+                for args in [["parse", "--summary"], ["parse"], ["parse", "--format", "jsonl"],
+                             ["analyze"], ["analyze", "--fail-on", "critical"], ["analyze", "--format", "json"]] {
+                    let run = try Tool.run(args + [url.path])
+                    #expect(run.status == 65, "\(name) \(args)")
+                    #expect(run.stdout == "", "\(name) \(args)")
+                    #expect(run.stderr.hasSuffix("error: \(url.path): \(message)\n"), "\(name) \(args): \(run.stderr)")
+                }
+            }
+        }
+        let devNull = try Tool.run(["analyze", "--fail-on", "critical", "/dev/null"])
+        #expect(devNull.status == 65)
+        #expect(devNull.stderr == "error: /dev/null: empty file, no snapshot\n")
+        let stdin = try Tool.run(["parse", "--summary", "-"], stdin: Data())
+        #expect(stdin.status == 65)
+        #expect(stdin.stderr == "error: <stdin>: empty file, no snapshot\n")
+    }
+
+    @Test func anEmptyFileBesideADumpIsAWarning() throws {
+        let sample = Tool.repoRoot.appendingPathComponent("Samples/incident/capture.txt")
         try withFile("empty.txt", Data()) { url in
-            let run = try Tool.run(["parse", "--summary", url.path])
+            let run = try Tool.run(["parse", "--summary", url.path, sample.path])
             #expect(run.status == 0)
-            #expect(run.stdout == "snapshots=0 chains=0 rules=0 counted=0 pkts=0 bytes=0\n")
-            #expect(run.stderr.hasPrefix("warning: \(url.path): empty file"))
+            #expect(run.stdout.hasPrefix("snapshots=8 "))
+            #expect(run.stderr == "warning: \(url.path): empty file, no snapshot\n")
+            let both = try Tool.run(["parse", "--summary", url.path, "/dev/null"])
+            #expect(both.status == 65)
+            #expect(both.stderr.hasSuffix("error: \(url.path), /dev/null: no snapshot in the capture\n"), "\(both.stderr)")
         }
     }
 
@@ -92,18 +126,60 @@ import Testing
         let file = Tool.corpus.appendingPathComponent("listing-kube-cni-nat-nvL.txt")
         let plain = try Tool.run(["parse", "--summary", file.path])
         #expect(plain.status == 0)
+        #expect(plain.stdout.hasPrefix("snapshots=1 chains=56 "))
         let dir = try Tool.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let gz = dir.appendingPathComponent("capture.txt.gz")
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "gzip -c '\(file.path)' > '\(gz.path)'"]
-        try gzip.run()
-        gzip.waitUntilExit()
+        let compressed = try gzip(try Data(contentsOf: file))
+        try compressed.write(to: gz)
         let viaGzip = try Tool.run(["parse", "--summary", gz.path])
         #expect(viaGzip.stdout == plain.stdout)
         let viaStdin = try Tool.run(["parse", "--summary", "-"], stdin: try Data(contentsOf: file))
         #expect(viaStdin.stdout == plain.stdout)
+        // `cat capture.txt.gz | rulewatch parse -`: told by its magic bytes, not its name.
+        for args in [["parse", "--summary", "-"], ["parse", "--summary"]] {
+            let gzipOnStdin = try Tool.run(args, stdin: compressed)
+            #expect(gzipOnStdin.status == 0, "\(args): \(gzipOnStdin.stderr)")
+            #expect(gzipOnStdin.stdout == plain.stdout, "\(args)")
+            #expect(gzipOnStdin.stderr == "", "\(args)")
+        }
+        let jsonl = try Tool.run(["parse", "--format", "jsonl", "-"], stdin: compressed)
+        let jsonlPlain = try Tool.run(["parse", "--format", "jsonl", file.path])
+        #expect(jsonl.stdout == jsonlPlain.stdout)
+        #expect(!jsonl.stdout.isEmpty)
+        // A one-byte input is read whole, not lost to the look at its first two bytes.
+        let tiny = try Tool.run(["parse", "--summary", "-"], stdin: Data("x".utf8))
+        #expect(tiny.status == 65)
+        #expect(tiny.stderr == "error: <stdin>: not an iptables or nftables dump\n")
+    }
+
+    /// Run with no file on a terminal, rulewatch would seem to hang: it says it is reading
+    /// standard input, and reads it.
+    @Test func noFileOnATerminalSaysItReadsStandardInput() throws {
+        let sample = try Data(contentsOf: Tool.repoRoot.appendingPathComponent("Samples/incident/capture.txt"))
+        for args in [["parse", "--summary"], ["analyze"], ["parse", "--summary", "-"]] {
+            let run = try Tool.runOnTerminal(args, typing: sample)
+            #expect(run.stderr.hasPrefix("rulewatch: reading a capture from standard input (end it with Ctrl-D)\n"), "\(args): \(run.stderr)")
+            #expect(run.status == 0, "\(args): \(run.stderr)")
+            #expect(run.stdout.hasPrefix(args[0] == "parse" ? "snapshots=8 " : "8 snapshots, 59 rules"), "\(args): \(run.stdout)")
+        }
+        // From a pipe or a file it says nothing.
+        let piped = try Tool.run(["parse", "--summary"], stdin: sample)
+        #expect(piped.stderr == "")
+    }
+
+    func gzip(_ data: Data) throws -> Data {
+        let dir = try Tool.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plain = dir.appendingPathComponent("in")
+        try data.write(to: plain)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "gzip -c '\(plain.path)' > '\(plain.path).gz'"]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "gzip failed")
+        return try Data(contentsOf: URL(fileURLWithPath: plain.path + ".gz"))
     }
 
     @Test func usageErrorsExit64() throws {

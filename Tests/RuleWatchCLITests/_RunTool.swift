@@ -1,4 +1,6 @@
 import Foundation
+import Glibc
+import Testing
 
 /// Runs the built `rulewatch` and captures what it prints and its exit status.
 struct ToolRun {
@@ -53,6 +55,58 @@ enum Tool {
                        stdout: String(decoding: outData.data, as: UTF8.self),
                        stderr: String(decoding: errData.data, as: UTF8.self))
     }
+
+    /// Runs the tool with a terminal (a pseudo-terminal of its own) as standard input, types
+    /// `input` into it and ends it with Ctrl-D; output and errors go to pipes.
+    static func runOnTerminal(_ arguments: [String], typing input: Data) throws -> ToolRun {
+        // posix_openpt and ptsname are not imported; these are what they do on Linux
+        // (TIOCSPTLCK and TIOCGPTN, function-like macros Swift cannot see).
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        guard master >= 0, ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else {
+            throw TerminalUnavailable(description: "no pseudo-terminal: \(String(cString: strerror(errno)))")
+        }
+        let masterHandle = FileHandle(fileDescriptor: master, closeOnDealloc: true)
+        let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
+        guard slave >= 0 else { throw TerminalUnavailable(description: "cannot open /dev/pts/\(number)") }
+        // No echo: nothing reads it back, and a full echo buffer could stall the input.
+        var mode = termios()
+        tcgetattr(slave, &mode)
+        mode.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(slave, TCSANOW, &mode)
+        #expect(isatty(slave) == 1)
+
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+        try process.run()
+        close(slave)
+        let outData = Collected(), errData = Collected()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { outData.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { errData.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        // A terminal hands over a line at a time; Ctrl-D at the start of a line ends the input.
+        DispatchQueue.global().async {
+            var typed = input
+            if typed.last != UInt8(ascii: "\n") { typed.append(UInt8(ascii: "\n")) }
+            typed.append(4)
+            try? masterHandle.write(contentsOf: typed)
+        }
+        group.wait()
+        process.waitUntilExit()
+        return ToolRun(status: process.terminationStatus,
+                       stdout: String(decoding: outData.data, as: UTF8.self),
+                       stderr: String(decoding: errData.data, as: UTF8.self))
+    }
+
+    struct TerminalUnavailable: Error, CustomStringConvertible { var description: String }
 
     /// A fresh scratch directory, removed by the caller.
     static func scratch() throws -> URL {

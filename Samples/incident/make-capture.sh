@@ -176,7 +176,7 @@ describe() {
     echo "intervals=$INTERVALS"
     echo "interval_seconds=$INTERVAL_SECONDS"
     if [[ $SCENARIO == incident ]]; then
-        echo "# the REDIRECT rules were appended after snapshot $((INJECT_AT - 1)); snapshot $INJECT_AT (0-based) is the first to show them"
+        echo "# the REDIRECT rules were appended after snapshot $INJECT_AT; snapshot $((INJECT_AT + 1)) (numbered from 1, as rulewatch does) is the first to show them"
         echo "inject_interval=$INJECT_AT"
         echo "injected_at=$INJECTED_AT"
         echo "first_snapshot_with_rules_at=$FIRST_BAD_AT"

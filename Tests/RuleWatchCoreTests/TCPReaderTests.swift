@@ -6,9 +6,9 @@ import Testing
 @Suite struct TCPReaderTests {
     @Test func procCountersAreReadByNameNotPosition() {
         let snmp = Array("Ip: Forwarding DefaultTTL\nIp: 1 64\nTcp: RtoAlgorithm MaxConn ActiveOpens AttemptFails OutRsts\nTcp: 1 -1 12 3 7\n".utf8)
-        let netstat = Array("TcpExt: SyncookiesSent TCPSynRetrans TCPTimeouts\nTcpExt: 0 5 9\n".utf8)
+        let netstat = Array("TcpExt: SyncookiesSent LockDroppedIcmps TCPSynRetrans TCPTimeouts\nTcpExt: 0 2 5 9\n".utf8)
         let c = TCPNamespaceReader.parse(snmp: snmp, netstat: netstat)
-        #expect(c.map { [$0.active, $0.fails, $0.synRetrans, $0.rsts] } == [12, 3, 5, 7])
+        #expect(c.map { [$0.active, $0.fails, $0.synRetrans, $0.rsts] } == [12, 5, 5, 7])
     }
 
     @Test func procCountersWithoutTcpLinesAreNoReading() {
@@ -58,7 +58,7 @@ import Testing
         #expect(warnings.isEmpty)
         #expect(h.snapshots.map(\.tcp.count) == [2, 1])
         #expect(h.snapshots[0].tcp[1] == TCPReading(namespace: "4026532281", active: 5, fails: 1, synRetrans: 3, rsts: 0))
-        #expect(h.snapshots[1].tcp[0].line == "# tcp ns=host active=12 fails=0 synretrans=1 rsts=2")
+        #expect(h.snapshots[1].tcp[0].line == "# tcp ns=host active=12 fails=0 synretrans=1 rsts=2 refused=0")
         #expect(h.snapshots[1].egress == EgressSample(ok: 3, total: 4))
     }
 
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func renderedLinesParseBack() throws {
-        let readings = [TCPReading(namespace: "host", active: 1, fails: 2, synRetrans: 3, rsts: 4),
+        let readings = [TCPReading(namespace: "host", active: 1, fails: 2, synRetrans: 3, rsts: 4, refused: 1),
                         TCPReading(namespace: "pod-a", active: 9, fails: 0, synRetrans: 0, rsts: 0)]
         let text = "@1795514400\n" + TCPReading.lines(readings) + "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n"
         var h = CaptureHistory()

@@ -267,14 +267,15 @@ public struct CaptureParser {
         return EgressSample(ok: ok, total: total)
     }
 
-    /// `# tcp ns=ID active=N fails=N synretrans=N rsts=N`; keys in any order, unknown keys
-    /// (counters a later version may add) skipped.
+    /// `# tcp ns=ID active=N fails=N synretrans=N rsts=N [refused=N]`; keys in any order,
+    /// unknown keys (counters a later version may add) skipped.
     static func tcp(_ t: ByteSlice) -> TCPReading? {
         var ns: String?
         var active: UInt64?
         var fails: UInt64?
         var synRetrans: UInt64?
         var rsts: UInt64?
+        var refused: UInt64 = 0
         for field in t.dropFirst(6).fields() {
             guard let eq = field.firstIndex(of: UInt8(ascii: "=")), eq > 0 else { return nil }
             let key = field.slice(0, eq)
@@ -284,13 +285,13 @@ public struct CaptureParser {
                 ns = value.string
                 continue
             }
-            let known = key == "active" || key == "fails" || key == "synretrans" || key == "rsts"
+            let known = key == "active" || key == "fails" || key == "synretrans" || key == "rsts" || key == "refused"
             guard known else { continue }
             guard let n = value.decimal else { return nil }
             if key == "active" { active = n } else if key == "fails" { fails = n }
-            else if key == "synretrans" { synRetrans = n } else { rsts = n }
+            else if key == "synretrans" { synRetrans = n } else if key == "rsts" { rsts = n } else { refused = n }
         }
-        guard let ns, let active, let fails, let synRetrans, let rsts else { return nil }
-        return TCPReading(namespace: ns, active: active, fails: fails, synRetrans: synRetrans, rsts: rsts)
+        guard let ns, let active, let fails, let synRetrans, let rsts, refused <= fails else { return nil }
+        return TCPReading(namespace: ns, active: active, fails: fails, synRetrans: synRetrans, rsts: rsts, refused: refused)
     }
 }

@@ -84,9 +84,10 @@ public enum TCPNamespaceReader {
         var fails: UInt64
         var synRetrans: UInt64
         var rsts: UInt64
+        var refused: UInt64
 
         func reading(_ id: String) -> TCPReading {
-            TCPReading(namespace: id, active: active, fails: fails, synRetrans: synRetrans, rsts: rsts)
+            TCPReading(namespace: id, active: active, fails: fails, synRetrans: synRetrans, rsts: rsts, refused: refused)
         }
     }
 
@@ -103,8 +104,13 @@ public enum TCPNamespaceReader {
         guard let active = tcp["ActiveOpens"], let fails = tcp["AttemptFails"], let rsts = tcp["OutRsts"] else {
             return nil
         }
+        // A refusal (ICMP unreachable) that arrives while connect() still holds the socket, as
+        // it does when the node rejects a pod's SYN over a veth, is reported to the caller but
+        // counted only in LockDroppedIcmps, never in AttemptFails: it is a failed attempt too.
+        let refused = ext["LockDroppedIcmps"] ?? 0
         // Kernels before 3.10 have no TCPSynRetrans: their SYN retries are not told apart.
-        return TCPCounters(active: active, fails: fails, synRetrans: ext["TCPSynRetrans"] ?? 0, rsts: rsts)
+        return TCPCounters(active: active, fails: fails &+ refused, synRetrans: ext["TCPSynRetrans"] ?? 0, rsts: rsts,
+                           refused: refused)
     }
 
     static func read(namespaceFile path: String) -> TCPCounters? {

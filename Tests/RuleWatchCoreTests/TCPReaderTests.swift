@@ -96,3 +96,37 @@ func shell(_ command: String) throws -> String {
     guard status == 0 else { throw Failed(description: "`\(command)` exited \(status): \(output)") }
     return output
 }
+
+/// `Samples/passive/tcp-lines.sh`, the shell version for nodes that do not run `collect`.
+@Suite struct TCPLinesScriptTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Samples/passive/tcp-lines.sh")
+
+    @Test func scriptWritesWhatTheReaderReads() throws {
+        try requireRoot()
+        let name = "rwp-script-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        try shell("ip netns add \(name)")
+        defer { _ = try? shell("ip netns delete \(name)") }
+        try shell("ip -n \(name) link set lo up")
+        try shell("""
+            ip netns exec \(name) python3 -c 'import socket
+            for _ in range(3):
+                try: socket.create_connection(("127.0.0.1", 9), timeout=2)
+                except OSError: pass'
+            """)
+        let output = try shell(Self.script.path)
+        let text = "@1795514400\n" + output + "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n"
+        var h = CaptureHistory()
+        var warnings: [Diagnostic] = []
+        try CaptureParser(onWarning: { warnings.append($0) }).parse(bytes: Array(text.utf8), name: "script", into: &h)
+        #expect(warnings.isEmpty, "\(warnings)")
+        let readings = h.snapshots[0].tcp
+        #expect(readings.first?.isHost == true)
+        #expect(readings.filter(\.isHost).count == 1)
+        #expect(Set(readings.map(\.namespace)).count == readings.count)
+        let ours = try #require(readings.first { $0.namespace == name }, "\(output)")
+        #expect(ours == TCPNamespaceReader.read(namespaceFile: "/var/run/netns/\(name)", as: name))
+        #expect(ours.active == 3 && ours.fails == 3 && ours.rsts == 3)
+    }
+}

@@ -50,8 +50,19 @@ public struct PassiveEgress: Sendable {
     /// Retransmissions per new connection above this are never taken for plain loss.
     public static let lossCeiling = 0.25
     static let baselineIntervals = 5
-    /// The loss assumed before the capture has shown its own: a few percent.
+    /// The loss assumed before the capture has shown its own (a few percent), weighed as
+    /// this many connections: a few quiet intervals outweigh it.
     static let priorLoss = 0.05
+    static let priorConnections = 10.0
+
+    /// Retransmissions per new connection in plain loss: pooled over the quiet intervals,
+    /// with the prior mixed in (one small interval without a retransmission does not prove a
+    /// lossless network).
+    static func baseline(_ quiet: ArraySlice<(opened: UInt64, retrans: UInt64)>) -> Double {
+        let opened = quiet.reduce(0.0) { $0 + Double($1.opened) }
+        let retrans = quiet.reduce(0.0) { $0 + Double($1.retrans) }
+        return (retrans + priorLoss * priorConnections) / (opened + priorConnections)
+    }
 
     public init(history: CaptureHistory) {
         self.init(readings: history.snapshots.map(\.tcp))
@@ -63,7 +74,8 @@ public struct PassiveEgress: Sendable {
         samples = Array(repeating: nil, count: readings.count)
         var previous: [String: TCPReading]?
         var pods = Set<String>()
-        var ratios: [Double] = []
+        // Opens and retransmissions of the recent intervals that were plain loss.
+        var quiet: [(opened: UInt64, retrans: UInt64)] = []
         for (s, current) in readings.enumerated() where !current.isEmpty {
             for r in current where !r.isHost { pods.insert(r.namespace) }
             defer { previous = Dictionary(current.map { ($0.namespace, $0) }, uniquingKeysWith: { a, _ in a }) }
@@ -75,7 +87,7 @@ public struct PassiveEgress: Sendable {
             let failed = podDeltas.reduce(0) { $0 &+ $1.fails }
             let refused = podDeltas.reduce(0) { $0 &+ $1.refused }
             let retrans = podDeltas.reduce(0) { $0 &+ $1.synRetrans }
-            let baseline = ratios.isEmpty ? Self.priorLoss : EgressDrop.median(Array(ratios.suffix(Self.baselineIntervals)))
+            let baseline = Self.baseline(quiet.suffix(Self.baselineIntervals))
             let expected = baseline * Double(opened)
             let allowed = UInt64((expected + 2 * expected.squareRoot()).rounded(.up))
             let stalled = retrans > allowed ? retrans - allowed : 0
@@ -87,7 +99,7 @@ public struct PassiveEgress: Sendable {
             if opened > 0 {
                 let ratio = Double(retrans) / Double(opened)
                 // A partial DROP that stays below the ceiling must not become the baseline.
-                if ratio <= Self.lossCeiling && (ratios.isEmpty || ratio <= 2 * baseline + 0.05) { ratios.append(ratio) }
+                if ratio <= Self.lossCeiling && ratio <= 2 * baseline + 0.05 { quiet.append((opened, retrans)) }
             }
         }
         podNamespaces = pods.count

@@ -9,7 +9,9 @@ import Testing
     static func figures(_ run: PassiveRun) -> String {
         let est = run.passive.samples
         return (1..<run.truth.count).map { s in
-            "\(s): pods \(run.truth[s].map { "\($0.ok)/\($0.total)" } ?? "-") estimate \(est[s].map { "\($0.ok)/\($0.total)" } ?? "-")"
+            let pod = run.passive.deltas[s].filter { !$0.isHost }
+            let counters = "fails=\(pod.reduce(0) { $0 + $1.fails }) refused=\(pod.reduce(0) { $0 + $1.refused }) synretrans=\(pod.reduce(0) { $0 + $1.synRetrans })"
+            return "\(s): pods \(run.truth[s].map { "\($0.ok)/\($0.total)" } ?? "-") estimate \(est[s].map { "\($0.ok)/\($0.total)" } ?? "-") (\(counters))"
         }.joined(separator: "; ")
     }
 
@@ -36,6 +38,7 @@ import Testing
         #expect(first.target == scenario.target, "\(result.text())")
         #expect(first.rule.contains("443"), "\(result.text())")
         let onset = try #require(run.history.snapshots.firstIndex { $0.time == first.since })
+        print("passive \(scenario): first \(first.severity.rawValue) \(first.kind) \(first.target) since snapshot \(onset), culprit in interval \(PassiveRun.inject)")
         #expect(abs(onset - PassiveRun.inject) <= 1, "onset at snapshot \(onset), culprit in interval \(PassiveRun.inject); \(result.text())")
         #expect(result.json().contains("\"egress_source\":\"passive\",\"egress_namespaces\":1}"))
     }

@@ -7,34 +7,38 @@
 /// and how many of them failed:
 ///
 /// ```
-/// interval   active  fails  synretrans   baseline   failed         estimate
-///   3          40      0        2       0.05 x 40   0              40/40 ok
-///   4          40     30        1       0.05 x 40   30             10/40 (REDIRECT, REJECT)
-///   5          40      0       31       0.05 x 40   31 - 2 = 29    11/40 (DROP)
+/// interval  active  fails  refused  synretrans  allowed  failed                estimate
+///   3         40      0       0         2          3     0                     40/40
+///   4         40     30       0         1          3     30                    10/40  REDIRECT
+///   5         40     30      20        10          3     20 + max(10, 7) = 30  10/40  REJECT
+///   6         40      0       0        32          3     32 - 3 = 29           11/40  DROP
 /// ```
 ///
-/// `failed` is the larger of `fails` and the retransmissions beyond the baseline, not their
-/// sum: a REJECT's ICMP replies are rate limited (six at once, then one a second), so many
-/// refused connections are refused only after a retransmission and show in both. Taking the
-/// larger counts each connection once when one kind of failure dominates, and undercounts
-/// when a DROP and a REJECT strike at once.
+/// A REDIRECT to a dead port answers the SYN with a reset at once: `fails` counts it in the
+/// interval it happened. A REJECT answers with an ICMP refusal: the one that comes while
+/// `connect()` still holds the socket counts in `refused` (the reader's LockDroppedIcmps),
+/// the rest, once the node's ICMP rate limit (six at once, then one a second) let it through,
+/// after a retransmission, in `fails` and in `synretrans` both. A DROP answers nothing: the
+/// kernel sends the SYN again after a second, and again, and counts the attempt as failed
+/// only when it gives up, two minutes later (never, when the client gives up first). So each
+/// SYN retransmission beyond the loss allowance counts as a stalled connection, in the
+/// interval it was sent, and
 ///
+///     failed = refused + max(fails - refused, synretrans - allowed)
 ///
-/// A REDIRECT to a dead port or a REJECT answers the SYN at once: `fails` counts it in the
-/// interval it happened. A DROP answers nothing: the kernel sends the SYN again after a
-/// second, and again, and counts the attempt as failed only when it gives up, two minutes
-/// later (never, when the client gives up first). So each SYN retransmission beyond the
-/// baseline counts as a connection that stalled, in the interval it was sent.
+/// counts a connection refused after a retry once (the larger of the two; a DROP and a
+/// REJECT striking at once are undercounted).
 ///
-/// The baseline tells a DROP from a lossy but working network: there a lost SYN (or SYN-ACK)
-/// is sent again once and gets through, so retransmissions stay a steady small fraction of
-/// new connections. The baseline is the median of that fraction over the last five
-/// intervals in which it stayed at most `lossCeiling` and within twice the baseline (plus
-/// 0.05); retransmissions up to it are loss, not failures. A DROP lifts the fraction far
-/// above it at once, and does not become the baseline while it lasts.
+/// The allowance tells a DROP from a lossy but working network: there a lost SYN (or
+/// SYN-ACK) is sent again once and gets through, so retransmissions stay a steady small
+/// fraction of new connections. The baseline fraction is pooled over the last five quiet
+/// intervals (at most `lossCeiling`, and at most twice the baseline plus 0.05, so a DROP
+/// never becomes the baseline) with a prior of 5% weighed as ten connections; the allowance
+/// is the expected loss plus twice its spread, `ceil(b*n + 2*sqrt(b*n))`. A DROP lifts the
+/// retransmissions far above it at once.
 ///
 /// A retransmission stands for one stalled connection: exact for clients that give up
-/// within two seconds of silence; a client that waits longer retries about once a second for
+/// within two seconds of silence. A client that waits longer retries about once a second for
 /// five seconds and then less often, so its stall counts several times (capped at the
 /// interval's connections): then the estimate is a lower bound, and a DROP still shows in
 /// the interval it began.
@@ -105,5 +109,6 @@ public struct PassiveEgress: Sendable {
         podNamespaces = pods.count
     }
 
-    public var isEmpty: Bool { !samples.contains { $0 != nil } }
+    /// No interval in which a pod opened a connection: nothing to estimate from.
+    public var isEmpty: Bool { !samples.contains { ($0?.total ?? 0) > 0 } }
 }

@@ -98,7 +98,8 @@ public struct PassiveEgress: Sendable {
             // Refused at once: no retransmission. The rest of the failures may have come after
             // one (the node's ICMP replies are rate limited) and then count among the stalls
             // too: the larger of the two counts each connection once.
-            let lost = min(opened, refused &+ max(failed - refused, stalled))
+            let afterRetry = failed > refused ? failed - refused : 0
+            let lost = min(opened, refused &+ max(afterRetry, stalled))
             samples[s] = EgressSample(ok: opened - lost, total: opened)
             if opened > 0 {
                 let ratio = Double(retrans) / Double(opened)

@@ -31,7 +31,7 @@ public struct TCPDelta: Sendable, Hashable {
             fails = current.fails
             synRetrans = current.synRetrans
             rsts = current.rsts
-            refused = current.refused
+            refused = min(current.refused, current.fails)
             fromZero = true
         }
     }

@@ -29,12 +29,12 @@ import Testing
     /// A named namespace no process is in is read from a thread that enters it: a refused
     /// connection made there earlier shows as one open, one failed attempt and one reset.
     @Test func namedNamespaceWithoutProcessIsReadThroughSetns() throws {
-        try requireRoot()
+        try TCPTestSupport.requireRoot()
         let name = "rwp-reader-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        try shell("ip netns add \(name)")
-        defer { _ = try? shell("ip netns delete \(name)") }
-        try shell("ip -n \(name) link set lo up")
-        try shell("""
+        try TCPTestSupport.shell("ip netns add \(name)")
+        defer { _ = try? TCPTestSupport.shell("ip netns delete \(name)") }
+        try TCPTestSupport.shell("ip -n \(name) link set lo up")
+        try TCPTestSupport.shell("""
             ip netns exec \(name) python3 -c 'import socket
             try: socket.create_connection(("127.0.0.1", 9), timeout=2)
             except OSError: pass'
@@ -81,20 +81,23 @@ import Testing
     }
 }
 
-func requireRoot() throws {
-    struct NotRoot: Error, CustomStringConvertible {
-        var description: String { "this test reads and makes network namespaces: run it as root, as CI does" }
+/// Root check and shell runs for the namespace tests.
+enum TCPTestSupport {
+    static func requireRoot() throws {
+        struct NotRoot: Error, CustomStringConvertible {
+            var description: String { "this test reads and makes network namespaces: run it as root, as CI does" }
+        }
+        guard geteuid() == 0 else { throw NotRoot() }
     }
-    guard geteuid() == 0 else { throw NotRoot() }
-}
 
-/// Runs a shell command line to its end; throws with its output when it fails.
-@discardableResult
-func shell(_ command: String) throws -> String {
-    struct Failed: Error, CustomStringConvertible { var description: String }
-    let (status, output) = try KernelFixture.run("/bin/sh", ["-c", command])
-    guard status == 0 else { throw Failed(description: "`\(command)` exited \(status): \(output)") }
-    return output
+    /// Runs a shell command line to its end; throws with its output when it fails.
+    @discardableResult
+    static func shell(_ command: String) throws -> String {
+        struct Failed: Error, CustomStringConvertible { var description: String }
+        let (status, output) = try KernelFixture.run("/bin/sh", ["-c", command])
+        guard status == 0 else { throw Failed(description: "`\(command)` exited \(status): \(output)") }
+        return output
+    }
 }
 
 /// `Samples/passive/tcp-lines.sh`, the shell version for nodes that do not run `collect`.
@@ -104,18 +107,18 @@ func shell(_ command: String) throws -> String {
         .appendingPathComponent("Samples/passive/tcp-lines.sh")
 
     @Test func scriptWritesWhatTheReaderReads() throws {
-        try requireRoot()
+        try TCPTestSupport.requireRoot()
         let name = "rwp-script-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        try shell("ip netns add \(name)")
-        defer { _ = try? shell("ip netns delete \(name)") }
-        try shell("ip -n \(name) link set lo up")
-        try shell("""
+        try TCPTestSupport.shell("ip netns add \(name)")
+        defer { _ = try? TCPTestSupport.shell("ip netns delete \(name)") }
+        try TCPTestSupport.shell("ip -n \(name) link set lo up")
+        try TCPTestSupport.shell("""
             ip netns exec \(name) python3 -c 'import socket
             for _ in range(3):
                 try: socket.create_connection(("127.0.0.1", 9), timeout=2)
                 except OSError: pass'
             """)
-        let output = try shell(Self.script.path)
+        let output = try TCPTestSupport.shell(Self.script.path)
         let text = "@1795514400\n" + output + "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n"
         var h = CaptureHistory()
         var warnings: [Diagnostic] = []

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 import Testing
 @testable import RuleWatchCore
 
@@ -87,7 +88,6 @@ enum PassiveFixture {
     }
 }
 
-import Synchronization
 
 /// Builds one scenario's namespaces, runs its intervals and removes everything again.
 private final class PassiveRunMaker {
@@ -96,6 +96,8 @@ private final class PassiveRunMaker {
     let pod: String, node: String, far: String
     var made: [String] = []
     var server: Process?
+    /// The server's standard input: it exits when this closes, with the test process if need be.
+    var serverInput: Pipe?
 
     init(_ scenario: PassiveScenario) {
         self.scenario = scenario
@@ -176,8 +178,11 @@ private final class PassiveRunMaker {
         p.executableURL = URL(fileURLWithPath: KernelFixture.findTool("ip") ?? "/usr/sbin/ip")
         p.arguments = ["netns", "exec", far, "python3", "-c", Self.serverProgram]
         p.standardOutput = FileHandle.nullDevice
+        let input = Pipe()
+        p.standardInput = input
         try p.run()
         server = p
+        serverInput = input
         // Until both ports answer.
         try sh("""
             ip netns exec \(far) python3 -c 'import socket, time
@@ -230,19 +235,21 @@ private final class PassiveRunMaker {
             server.waitUntilExit()
         }
         server = nil
+        serverInput = nil
         for ns in made.reversed() { _ = try? KernelFixture.run("/bin/sh", ["-c", "ip netns delete \(ns)"]) }
         made = []
     }
 
     static let serverProgram = """
-        import socket, threading
+        import os, socket, sys, threading
         def serve(port):
             s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind(("0.0.0.0", port)); s.listen(128)
             while True:
                 c, _ = s.accept(); c.close()
         for p in (443, 8080): threading.Thread(target=serve, args=(p,), daemon=True).start()
-        threading.Event().wait()
+        sys.stdin.read()
+        os._exit(0)
         """
 
     /// 24 connections over two seconds, every third to :8080 and the last to :443.

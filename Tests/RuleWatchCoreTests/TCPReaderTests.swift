@@ -48,6 +48,34 @@ import Testing
         #expect(all.first { $0.namespace == name } == reading)
     }
 
+    /// A pod's namespace has no name, only a process in it: readAll finds it through
+    /// /proc/PID/ns/net, reads it through /proc/PID/net and names it by its inode.
+    @Test func unnamedNamespaceWithAProcessIsFoundThroughProc() throws {
+        try TCPTestSupport.requireRoot()
+        let pod = Process()
+        pod.executableURL = URL(fileURLWithPath: KernelFixture.findTool("unshare") ?? "/usr/bin/unshare")
+        pod.arguments = ["-n", "sh", "-c", """
+            ip link set lo up && python3 -c 'import socket
+            try: socket.create_connection(("127.0.0.1", 9), timeout=2)
+            except OSError: pass' && echo ready && exec sleep 30
+            """]
+        let out = Pipe()
+        pod.standardOutput = out
+        pod.standardInput = FileHandle.nullDevice
+        try pod.run()
+        defer {
+            kill(pod.processIdentifier, SIGKILL)
+            pod.waitUntilExit()
+        }
+        // "ready" once the connection was refused, then the process sleeps in its namespace.
+        let ready = out.fileHandleForReading.availableData
+        #expect(String(decoding: ready, as: UTF8.self).hasPrefix("ready"))
+        let inode = try #require(TCPNamespaceReader.namespaceInode("/proc/\(pod.processIdentifier)/ns/net"))
+        #expect(inode != TCPNamespaceReader.namespaceInode("/proc/1/ns/net"))
+        let reading = try #require(TCPNamespaceReader.readAll().first { $0.namespace == String(inode) })
+        #expect(reading.active == 1 && reading.fails == 1 && reading.rsts == 1 && reading.synRetrans == 0)
+    }
+
     @Test func tcpLinesAfterATimestampGoWithTheirSnapshot() throws {
         let dump = "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n"
         let text = "@1795514400\n# tcp ns=host active=10 fails=0 synretrans=0 rsts=2\n# tcp ns=4026532281 active=5 fails=1 synretrans=3 rsts=0\n"

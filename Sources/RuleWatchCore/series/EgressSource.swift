@@ -1,13 +1,14 @@
-/// Where the egress success rate the analyzer lined up with the rules came from.
+/// Where an analysis took its egress success rate from: reports say it (`egress_source` in
+/// the JSON), since the same counters read differently with and without one.
 public enum EgressSource: String, Sendable, Hashable, CaseIterable {
-    /// `--egress CSV`.
+    /// An egress CSV (`time,ok,total`) that covers at least one of the capture's snapshots.
     case csv
-    /// `# egress ok=N total=N` lines in the capture.
+    /// The capture's own `# egress ok=N total=N` lines.
     case inline
     /// A probe that opens connections on purpose.
     case probe
-    /// The pods' own TCP counters (`# tcp` lines): see `PassiveEgress`.
+    /// Estimated from the pods' own TCP counters (`# tcp` lines): see `PassiveEgress`.
     case passive
-    /// No egress signal: the counters alone.
+    /// No egress signal: what the counters alone show.
     case none
 }

@@ -10,7 +10,9 @@ extension RuleWatch {
             rule's packet and byte deltas per interval, and lines them up with the egress success \
             rate: from `--egress CSV` (a header `time,ok,total`, a row per interval, ISO 8601 \
             times), or from `# egress ok=N total=N` lines after the capture's timestamps (also when \
-            the CSV covers none of the capture's snapshots, with a warning). Without either it says \
+            the CSV covers none of the capture's snapshots, with a warning), or else estimated from \
+            the pods' own TCP counters (`# tcp ns=ID active=N fails=N synretrans=N rsts=N` lines, \
+            which `collect` writes: "egress: passive, from N pod namespaces"). Without any it says \
             what it can from the counters alone. The report names the signal it used.
 
             Findings, most suspicious first: climb-with-egress-drop (a rule that diverts or drops \

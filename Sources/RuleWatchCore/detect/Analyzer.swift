@@ -11,16 +11,15 @@ public struct Analyzer {
     public init(config: AnalyzerConfig = AnalyzerConfig()) { self.config = config }
 
     /// - Parameters:
-    ///   - egress: the `--egress` CSV; without it, or when it covers none of the snapshots,
-    ///     the snapshots' inline `# egress` lines are used, and without those the counters
-    ///     alone (`AnalysisResult.egressSource` says which).
+    ///   - egress: the `--egress` CSV; without it the snapshots' inline `# egress` lines are
+    ///     used, without those an estimate from the pods' `# tcp` counters (`PassiveEgress`),
+    ///     and without those the rules' counters alone.
     ///   - filter: the snapshots and findings to keep.
     public func analyze(_ history: CaptureHistory, egress: EgressSeries? = nil,
                         filter: AnalysisFilter = AnalysisFilter()) -> AnalysisResult {
         let window = Self.window(history, filter)
         let timeline = EgressTimeline(history: history, csv: egress)
-        let context = AnalysisContext(history: history, timeline: timeline,
-                                      thresholds: config.thresholds, window: window)
+        let context = AnalysisContext(history: history, timeline: timeline, thresholds: config.thresholds, window: window)
         var climb = ClimbWithEgressDropDetector()
         var newRule = NewRuleDetector()
         var hazard = HazardDetector()
@@ -51,7 +50,8 @@ public struct Analyzer {
             return !ignores.contains { $0.matches(f) }
         }
         findings.sort(by: Finding.ranksBefore)
-        return AnalysisResult(snapshots: window.count, rules: ruleCount, findings: findings, egressSource: timeline.source)
+        return AnalysisResult(snapshots: window.count, rules: ruleCount, findings: findings,
+                              egressSource: timeline.source, egressNamespaces: timeline.passiveNamespaces)
     }
 
     /// Egress fell and no diverting or discarding rule climbed with it: an outage of the far

@@ -1,12 +1,16 @@
 extension AnalysisResult {
-    /// `{"schema":1,"snapshots":N,"rules":N,"findings":[...]}` on one line, findings ranked,
+    /// `{"schema":1,"snapshots":N,"rules":N,"egress_source":S,"findings":[...]}` on one line, findings ranked,
     /// each with `kind`, `severity`, `score`, `rule_id`, `family`, `table`, `chain`, `target`,
     /// `rule`, `since` (ISO 8601 UTC or null), `explanation` and `evidence`; `egress_source`
-    /// (`csv`, `inline` or `none`) names the egress signal they were weighed against.
+    /// (`csv`, `inline`, `probe`, `passive` or `none`) names the egress signal they were
+    /// weighed against, and for `passive` `egress_namespaces` how many pod namespaces it
+    /// came from.
     public func json() -> String {
         var w = JSONWriter()
         w.raw("{\"schema\":1,\"snapshots\":\(snapshots),\"rules\":\(rules),")
-        w.raw("\"egress_source\":\"\(egressSource.rawValue)\",\"findings\":[")
+        w.raw("\"egress_source\":\"\(egressSource.rawValue)\",")
+        if egressSource == .passive { w.raw("\"egress_namespaces\":\(egressNamespaces),") }
+        w.raw("\"findings\":[")
         for (i, f) in findings.enumerated() {
             if i > 0 { w.raw(",") }
             w.object([

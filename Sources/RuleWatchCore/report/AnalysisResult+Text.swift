@@ -5,7 +5,7 @@ extension AnalysisResult {
     ///   no `NO_COLOR`).
     public func text(color: Bool = false, width: Int = 80) -> String {
         let width = max(40, width)
-        var out = summaryLine() + "\n" + egressSource.phrase + "\n"
+        var out = summaryLine() + "\n" + (egressLine ?? egressSource.phrase) + "\n"
         for f in findings {
             out += "\n"
             let label = f.severity.rawValue.uppercased()

@@ -29,6 +29,7 @@ public struct SnapshotLines: DumpSink {
         line += "  \(Self.count(totals.chains - before.chains, "chain"))  \(Self.count(totals.rules - before.rules, "rule"))"
         line += " (\(totals.counted - before.counted) counted)"
         if let e = header.egress { line += "  egress \(e.ok)/\(e.total)" }
+        if !header.tcp.isEmpty { line += "  tcp \(header.tcp.count) namespace\(header.tcp.count == 1 ? "" : "s")" }
         if partial { line += "  partial" }
         try write(line + "\n")
     }

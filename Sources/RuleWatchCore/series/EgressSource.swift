@@ -5,6 +5,10 @@ public enum EgressSource: String, Sendable, Hashable, CaseIterable {
     case csv
     /// The capture's own `# egress ok=N total=N` lines.
     case inline
+    /// A probe that opens connections on purpose.
+    case probe
+    /// Estimated from the pods' own TCP counters (`# tcp` lines): see `PassiveEgress`.
+    case passive
     /// No egress signal: what the counters alone show.
     case none
 
@@ -13,6 +17,8 @@ public enum EgressSource: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .csv: return "egress success from the egress CSV"
         case .inline: return "egress success from the capture's `# egress` lines"
+        case .probe: return "egress success from the egress probe"
+        case .passive: return "egress success estimated from the pods' TCP counters"
         case .none: return "no egress signal: findings from the counters alone"
         }
     }

@@ -4,11 +4,14 @@ public struct EgressTimeline: Sendable {
     public var samples: [EgressSample?]
     /// The signal `samples` came from.
     public var source: EgressSource
+    /// For `.passive`: the pods' namespaces the estimate was made from.
+    public var passiveNamespaces = 0
 
     /// From the CSV when it covers at least one snapshot (rows falling between two
-    /// snapshots' times), else from the snapshots' inline `# egress` lines. A CSV that covers
-    /// none (another day's, another node's) would otherwise blank out the capture's own
-    /// signal: `source` says which was used, and the caller warns.
+    /// snapshots' times), else from the snapshots' inline `# egress` lines, else estimated
+    /// from the pods' TCP counters (`# tcp` lines, `PassiveEgress`). A CSV that covers none
+    /// (another day's, another node's) would otherwise blank out the capture's own signal:
+    /// `source` says which was used, and the caller warns.
     ///
     /// The first snapshot's interval is taken as long as the one after it, so that rows from
     /// long before the capture do not count as covering it.
@@ -25,6 +28,14 @@ public struct EgressTimeline: Sendable {
         }
         samples = inline
         source = inline.contains { $0 != nil } ? .inline : .none
+        if source == .none {
+            let passive = PassiveEgress(history: history)
+            if !passive.isEmpty {
+                samples = passive.samples
+                source = .passive
+                passiveNamespaces = passive.podNamespaces
+            }
+        }
     }
 
     public var isEmpty: Bool { !samples.contains { $0?.rate != nil } }

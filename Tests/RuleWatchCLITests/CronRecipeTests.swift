@@ -10,8 +10,8 @@ import Testing
     /// The crontab line README pipes into /etc/cron.d, and README's code around it.
     static func recipe() throws -> (line: String, block: String) {
         let readme = try String(contentsOf: Tool.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        let lines = readme.split(separator: "\n").filter { $0.contains("* * * * * root ") }
-        #expect(lines.count == 1, "README should hold one cron line")
+        let lines = readme.split(separator: "\n").filter { $0.contains("* * * * * root ") && $0.contains("/etc/cron.d/rulewatch") }
+        #expect(lines.count == 1, "README should install one cron recipe")
         let line = try #require(lines.first)
         let match = try #require(line.firstMatch(of: /'(\* \* \* \* \* root [^']+)'/), "cron line not quoted: \(line)")
         #expect(line.hasSuffix("| sudo tee /etc/cron.d/rulewatch"))

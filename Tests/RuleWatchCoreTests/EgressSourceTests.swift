@@ -77,6 +77,6 @@ import Testing
     }
 
     @Test func sourcesAreNamedByAStringForTheJSON() {
-        #expect(EgressSource.allCases.map(\.rawValue) == ["csv", "inline", "none"])
+        #expect(EgressSource.allCases.map(\.rawValue) == ["csv", "inline", "probe", "passive", "none"])
     }
 }

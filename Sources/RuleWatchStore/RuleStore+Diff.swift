@@ -50,7 +50,8 @@ extension RuleStore {
             var lastShown = [Int64?](repeating: nil, count: rules.count)
             var previousAlive = [Bool](repeating: false, count: rules.count)
             var atTo = _CounterState()
-            try Self.replay(db, sourceID: sourceID, ruleCount: rules.count, until: toTime) { snap, state in
+            try Self.replay(db, sourceID: sourceID, ruleCount: rules.count, until: toTime,
+                            base: { previousAlive = $0.alive }) { snap, state in
                 if snap.time > fromTime {
                     for r in 0..<rules.count where state.alive[r] && !previousAlive[r] { appearedAt[r] = snap.time }
                 }

@@ -12,9 +12,10 @@ extension RuleStore {
 
     /// Replays a source's snapshots in time order up to `until`, from the oldest kept one (or
     /// its base, after a prune): `body` sees each with every rule's counters after it, and
-    /// `changed` hears the rules whose counters it changed.
+    /// `changed` hears the rules whose counters it changed, `base` the state a pruned
+    /// source's first snapshot starts from.
     static func replay(_ db: Database, sourceID: Int64, ruleCount: Int, until: Int64?,
-                       changed: (Int) -> Void = { _ in },
+                       changed: (Int) -> Void = { _ in }, base: (_CounterState) -> Void = { _ in },
                        _ body: (Replayed, _CounterState) throws -> Bool) throws {
         var state = _CounterState()
         state.grow(to: ruleCount)
@@ -24,8 +25,9 @@ extension RuleStore {
             """, arguments: [sourceID, until ?? Int64.max])
         var first = true
         while let row = try snapshots.next() {
-            if first, let base: Data = row["base"] {
-                try _ChangeBlob.decode([UInt8](base), into: &state)
+            if first, let blob: Data = row["base"] {
+                try _ChangeBlob.decode([UInt8](blob), into: &state)
+                base(state)
             }
             first = false
             let changes: Data = row["changes"]

@@ -34,7 +34,14 @@ extension RuleStore {
             var out = picked.map { RuleCounterHistory(rule: rules[$0]) }
             var wasAlive = [Bool](repeating: false, count: picked.count)
             var last = [(Counter, Counter)?](repeating: nil, count: picked.count)
-            try Self.replay(db, sourceID: sourceID, ruleCount: rules.count, until: until) { snap, state in
+            // After a prune, the counters the first kept snapshot starts from.
+            let base = { (state: _CounterState) in
+                for (k, r) in picked.enumerated() {
+                    wasAlive[k] = state.alive[r]
+                    if !state.uncounted[r] { last[k] = (state.packets[r], state.bytes[r]) }
+                }
+            }
+            try Self.replay(db, sourceID: sourceID, ruleCount: rules.count, until: until, base: base) { snap, state in
                 for (k, r) in picked.enumerated() {
                     let alive = state.alive[r]
                     let p = state.uncounted[r] ? nil : state.packets[r], b = state.uncounted[r] ? nil : state.bytes[r]

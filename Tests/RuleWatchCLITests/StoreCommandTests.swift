@@ -204,4 +204,38 @@ struct StoreCommandTests {
         #expect(r.stderr.hasPrefix("error: \(db): no store there yet"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: db))
     }
+
+    @Test func aFullDiskIsAClearErrorAndLosesNothingStored() throws {
+        // A 1.2 MB tmpfs, mounted in a mount namespace of the test's own (gone when it exits):
+        // room for a small snapshot, not for the 33,000-rule one.
+        let big = try KubeNodeSnapshot.get()
+        let dir = try Tool.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pieces = try Self.splitCapture(Tool.repoRoot.appendingPathComponent("Samples/incident/capture.txt"), into: dir)
+        let full = dir.appendingPathComponent("full")
+        try FileManager.default.createDirectory(at: full, withIntermediateDirectories: true)
+        let db = full.appendingPathComponent("rw.db").path
+        let tool = Tool.executable.path
+        let script = """
+            mount -t tmpfs -o size=1200k tmpfs '\(full.path)' || exit 99
+            '\(tool)' ingest --store '\(db)' --source n --time '\(pieces[0].time)' '\(pieces[0].file.path)'; echo "status $?"
+            '\(tool)' ingest --store '\(db)' --source n --time 2026-11-26T02:00:00Z '\(big.path)'; echo "status $?"
+            '\(tool)' report --store '\(db)' --source n --format json; echo "status $?"
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        process.arguments = ["-m", "sh", "-c", script]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(stdout)\(stderr)")
+        let statuses = stdout.split(separator: "\n").filter { $0.hasPrefix("status ") }
+        #expect(statuses == ["status 0", "status 74", "status 0"], "\(stdout)\(stderr)")
+        #expect(stderr.contains("error: \(db): disk full; this snapshot was not stored"), "\(stderr)")
+        #expect(stdout.contains("\"snapshots\":1,"), "\(stdout)")
+    }
 }

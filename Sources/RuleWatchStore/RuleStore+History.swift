@@ -80,7 +80,8 @@ extension RuleStore {
             let egress = ok.flatMap { o in total.map { EgressSample(ok: UInt64(o), total: UInt64($0)) } }
             let tablesText: String = row["tables"]
             let shown = tablesText.split(separator: ",").compactMap { Int64($0).flatMap { tableIndex[$0] } }
-            history.appendStoredSnapshot(time: snap.time, source: source, line: row["line"], egress: egress,
+            let tcp = try (row["tcp"] as Data?).map { try _TCPBlob.decode([UInt8]($0)) } ?? []
+            history.appendStoredSnapshot(time: snap.time, source: source, line: row["line"], egress: egress, tcp: tcp,
                                          partial: row["partial"], tables: shown, sampleCount: row["shown"]) { samples in
                 for r in 0..<ruleCount where state.alive[r] {
                     if state.uncounted[r] {

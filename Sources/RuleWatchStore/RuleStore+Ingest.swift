@@ -230,11 +230,11 @@ extension RuleStore {
         }
         let formats = Array(Set(snap.tables.map { h.tables[$0].format.rawValue })).sorted().joined(separator: "+")
         try db.execute(sql: """
-            INSERT INTO snapshot (source_id, time, format, egress_ok, egress_total, line, partial, tables, shown, changed, changes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO snapshot (source_id, time, format, egress_ok, egress_total, line, partial, tables, shown, changed, changes, tcp)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [state.id, time, formats, egress.map { Int64(bitPattern: $0.ok) }, egress.map { Int64(bitPattern: $0.total) },
                              snap.line, snap.partial, snap.tables.map { String(historyTableID[$0]) }.joined(separator: ","),
-                             shown.count, samples.count, Data(blob)])
+                             shown.count, samples.count, Data(blob), snap.tcp.isEmpty ? nil : Data(_TCPBlob.encode(snap.tcp))])
         state.lastTime = time
         try state.save(db)
         outcome.stored.append(time)

@@ -20,7 +20,7 @@ extension RuleStore {
         var state = _CounterState()
         state.grow(to: ruleCount)
         let snapshots = try Row.fetchCursor(db, sql: """
-            SELECT id, time, egress_ok, egress_total, line, partial, tables, shown, changed, changes, base FROM snapshot
+            SELECT id, time, egress_ok, egress_total, line, partial, tables, shown, changed, changes, base, tcp FROM snapshot
             WHERE source_id = ? AND time <= ? ORDER BY time
             """, arguments: [sourceID, until ?? Int64.max])
         var first = true

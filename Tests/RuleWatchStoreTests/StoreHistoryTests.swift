@@ -31,6 +31,28 @@ import Testing
         #expect(Analyzer().analyze(rebuilt).json() == Analyzer().analyze(direct).json())
     }
 
+    @Test func tcpReadingsAreStoredWithTheirSnapshot() throws {
+        // The incident's snapshots with `# tcp` lines after their egress lines, as collect writes them.
+        let snaps = try IncidentSample.snapshots()
+        var text = ""
+        for (k, snap) in snaps.enumerated() {
+            var lines = snap.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let readings = [TCPReading(namespace: "host", active: UInt64(100 + 10 * k), fails: UInt64(k), synRetrans: UInt64(2 * k), rsts: 3),
+                            TCPReading(namespace: "cni-1234", active: UInt64(50 + 7 * k), fails: UInt64(k > 4 ? 6 * k : 0),
+                                       synRetrans: UInt64(k > 4 ? 20 * k : 0), rsts: 0, refused: UInt64(k > 4 ? k : 0))]
+            lines.insert(contentsOf: readings.map(\.line), at: 2)
+            text += lines.joined(separator: "\n")
+        }
+        let dir = try Scratch()
+        let store = try RuleStore(path: dir.path("rw.db"))
+        _ = try store.ingest(bytes: Array(text.utf8), name: "tcp.txt", request: IngestRequest(source: "t"))
+        let direct = try parsed(Array(text.utf8))
+        let rebuilt = try store.history(source: "t")
+        #expect(direct.snapshots.allSatisfy { $0.tcp.count == 2 })
+        #expect(rebuilt.snapshots.map(\.tcp) == direct.snapshots.map(\.tcp))
+        #expect(Analyzer().analyze(rebuilt).json() == Analyzer().analyze(direct).json())
+    }
+
     @Test func theSameSnapshotIngestedAgainIsStoredOnce() throws {
         let dir = try Scratch()
         let store = try storeWithIncident(dir)

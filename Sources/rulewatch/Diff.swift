@@ -43,6 +43,7 @@ extension RuleWatch {
         func run() throws {
             Terminal.ignoreBrokenPipes()
             let store = try storeOptions.open(create: false)
+            try storeOptions.checkSource(in: store)
             let d = try StoreOptions.reportingStoreErrors {
                 try store.diff(source: storeOptions.sourceName, from: from.flatMap { TimeArgument.parse($0, zone: .utc) },
                                to: to.flatMap { TimeArgument.parse($0, zone: .utc) })

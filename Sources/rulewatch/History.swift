@@ -46,6 +46,7 @@ extension RuleWatch {
             Terminal.ignoreBrokenPipes()
             let rule = try RuleSelector(parsing: selector)
             let store = try storeOptions.open(create: false)
+            try storeOptions.checkSource(in: store)
             let source = storeOptions.sourceName
             let histories = try StoreOptions.reportingStoreErrors {
                 try store.ruleHistory(source: source, since: since.flatMap { TimeArgument.parse($0, zone: .utc) },

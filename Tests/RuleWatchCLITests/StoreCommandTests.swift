@@ -244,4 +244,36 @@ struct StoreCommandTests {
         #expect(stderr.contains("error: \(db): disk full; this snapshot was not stored"), "\(stderr)")
         #expect(stdout.contains("\"snapshots\":1,"), "\(stdout)")
     }
+
+    @Test func historyDiffAndPruneOnTheIncidentSample() throws {
+        let dir = try Tool.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("rw.db").path
+        let capture = Tool.repoRoot.appendingPathComponent("Samples/incident/capture.txt").path
+        #expect(try Tool.run(["ingest", "-q", "--store", db, "--source", "n1", capture]).status == 0)
+
+        let history = try Tool.run(["history", "--store", db, "--source", "n1", "3766028a6fda"])
+        #expect(history.status == 0, "\(history.stderr)")
+        #expect(history.stdout.contains("2026-11-26T01:25:00Z              5            300           +5         +300  appeared"), "\(history.stdout)")
+        #expect(history.stdout.contains("total 20 packets, 1200 bytes; 0 resets"), "\(history.stdout)")
+
+        let diff = try Tool.run(["diff", "--store", db, "--source", "n1", "--from", "2026-11-26T01:24:57Z", "--to", "2026-11-26T01:25:00Z",
+                                 "--format", "json"])
+        #expect(diff.status == 0, "\(diff.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as? [String: Any]
+        let added = (json?["added"] as? [[String: Any]])?.compactMap { $0["rule_id"] as? String }
+        #expect(Set(added ?? []) == ["3766028a6fda", "cb192f2b1fdc"], "\(diff.stdout)")
+        #expect((json?["removed"] as? [Any])?.isEmpty == true)
+
+        let wrong = try Tool.run(["report", "--store", db, "--source", "elsewhere"])
+        #expect(wrong.status == 66)
+        #expect(wrong.stderr.contains("no snapshots of source 'elsewhere' (it holds n1; give --source)"), "\(wrong.stderr)")
+
+        // The sample is from 2026-11-26, days before any run of this test: all but the newest go.
+        let prune = try Tool.run(["prune", "--store", db, "--keep", "1d"])
+        #expect(prune.status == 0, "\(prune.stderr)")
+        #expect(prune.stdout.hasPrefix("n1: dropped 7 snapshots older than "), "\(prune.stdout)")
+        let report = try Tool.run(["report", "--store", db, "--source", "n1", "--format", "json"])
+        #expect(report.stdout.contains("\"snapshots\":1,"), "\(report.stdout)")
+    }
 }

@@ -40,3 +40,18 @@ final class Scratch {
 
     deinit { try? FileManager.default.removeItem(at: url) }
 }
+
+@Suite struct StorePathTests {
+    @Test func theFlagThenTheEnvironmentThenRootsPathThenTheUsersStateDirectory() {
+        let env = ["RULEWATCH_STORE": "/srv/rw.db", "XDG_STATE_HOME": "/home/u/.state", "HOME": "/home/u"]
+        #expect(StorePath.resolve("/tmp/a.db", environment: env, isRoot: true) == "/tmp/a.db")
+        #expect(StorePath.resolve(nil, environment: env, isRoot: true) == "/srv/rw.db")
+        #expect(StorePath.resolve(nil, environment: ["HOME": "/root"], isRoot: true) == "/var/lib/rulewatch/rulewatch.db")
+        #expect(StorePath.resolve(nil, environment: ["XDG_STATE_HOME": "/home/u/.state", "HOME": "/home/u"], isRoot: false)
+                == "/home/u/.state/rulewatch/rulewatch.db")
+        #expect(StorePath.resolve(nil, environment: ["HOME": "/home/u"], isRoot: false) == "/home/u/.local/state/rulewatch/rulewatch.db")
+        // A relative XDG_STATE_HOME is invalid by the spec and ignored.
+        #expect(StorePath.resolve(nil, environment: ["XDG_STATE_HOME": "state", "HOME": "/home/u"], isRoot: false)
+                == "/home/u/.local/state/rulewatch/rulewatch.db")
+    }
+}

@@ -5,10 +5,12 @@ let package = Package(
     name: "rulewatch",
     products: [
         .library(name: "RuleWatchCore", targets: ["RuleWatchCore"]),
+        .library(name: "RuleWatchStore", targets: ["RuleWatchStore"]),
         .executable(name: "rulewatch", targets: ["rulewatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // zlib, for reading `.gz` captures; a system library, not a package.
@@ -18,14 +20,21 @@ let package = Package(
             name: "RuleWatchCore",
             dependencies: ["CZlib"]
         ),
+        // The node's history on disk: SQLite through GRDB, system libsqlite3.
+        .target(
+            name: "RuleWatchStore",
+            dependencies: ["RuleWatchCore", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "rulewatch",
             dependencies: [
                 "RuleWatchCore",
+                "RuleWatchStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "RuleWatchCoreTests", dependencies: ["RuleWatchCore"]),
-        .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch"]),
+        .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch", "RuleWatchStore"]),
+        .testTarget(name: "RuleWatchStoreTests", dependencies: ["RuleWatchStore", "RuleWatchCore", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

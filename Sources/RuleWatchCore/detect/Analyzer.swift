@@ -14,8 +14,10 @@ public struct Analyzer {
     ///   - egress: the `--egress` CSV; without it the snapshots' inline `# egress` lines are
     ///     used, and without those the counters alone.
     ///   - filter: the snapshots and findings to keep.
+    ///   - timeline: also gather what a drawn report needs (`AnalysisTimeline`): one more
+    ///     pass over the rules.
     public func analyze(_ history: CaptureHistory, egress: EgressSeries? = nil,
-                        filter: AnalysisFilter = AnalysisFilter()) -> AnalysisResult {
+                        filter: AnalysisFilter = AnalysisFilter(), timeline: Bool = false) -> AnalysisResult {
         let window = Self.window(history, filter)
         let context = AnalysisContext(history: history, timeline: EgressTimeline(history: history, csv: egress),
                                       thresholds: config.thresholds, window: window)
@@ -49,7 +51,9 @@ public struct Analyzer {
             return !ignores.contains { $0.matches(f) }
         }
         findings.sort(by: Finding.ranksBefore)
-        return AnalysisResult(snapshots: window.count, rules: ruleCount, findings: findings)
+        let entries = Self.entries(findings, context)
+        return AnalysisResult(snapshots: window.count, rules: ruleCount, findings: findings, entries: entries,
+                              timeline: timeline ? Self.timeline(findings, context) : AnalysisTimeline())
     }
 
     /// Egress fell and no diverting or discarding rule climbed with it: an outage of the far

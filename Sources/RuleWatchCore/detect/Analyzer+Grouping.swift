@@ -5,10 +5,10 @@ extension Analyzer {
     /// A rule is a consequence when it lets through or jumps on (it does not divert or
     /// discard), its counter climbed with egress's fall in the interval a culprit's did, and it
     /// sits where the culprit sends traffic: INPUT (or a chain of the table reached only from
-    /// there) for a REDIRECT or TPROXY to the node, FORWARD, INPUT or POSTROUTING for a DNAT.
+    /// there, in another table) for a REDIRECT or TPROXY to the node, FORWARD, INPUT or POSTROUTING for a DNAT.
     static func entries(_ findings: [Finding], _ context: AnalysisContext) -> [RuleEntry] {
         var entries = RuleEntry.grouping(findings)
-        struct Culprit { var id: String; var onset: Int; var downstream: Set<String> }
+        struct Culprit { var id: String; var table: Int; var onset: Int; var downstream: Set<String> }
         var culprits: [Culprit] = []
         for (e, entry) in entries.enumerated() {
             let lead = findings[entry.findings[0]]
@@ -17,7 +17,7 @@ extension Analyzer {
             entries[e].nextSteps = NextSteps.commands(for: r, chain: context.chain(of: r), table: context.table(of: r))
             guard context.targetClasses[rule] == .divert, let onset = snapshot(at: lead.since, context) else { continue }
             let local = r.target.uppercased() != "DNAT" && r.target.lowercased() != "dnat"
-            culprits.append(Culprit(id: r.id, onset: onset,
+            culprits.append(Culprit(id: r.id, table: r.table, onset: onset,
                                     downstream: local ? ["input"] : ["forward", "input", "postrouting"]))
         }
         guard !culprits.isEmpty else { return ordered(entries, findings) }
@@ -33,7 +33,10 @@ extension Analyzer {
             entries[e].consequenceOf = culprits.filter { c in
                 guard abs(c.onset - onset) <= 1 else { return false }
                 if let hook = chain.hook { return c.downstream.contains(hook) }
-                return !context.reachedFromPreroutingOrOutput[r.chain]
+                // A chain of another table (filter's KUBE-EXTERNAL-SERVICES behind INPUT): the
+                // culprit's own table decided the packet's fate once, so its chains carry
+                // nothing of what it diverted.
+                return r.table != c.table && !context.reachedFromPreroutingOrOutput[r.chain]
             }.map(\.id)
         }
         return ordered(entries, findings)

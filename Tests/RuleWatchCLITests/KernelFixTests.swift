@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// The model incident on a real kernel with a service's burst through its DNAT in the very
+/// interval egress falls (a retry storm to a far endpoint that keeps answering), and REDIRECT
+/// rules whose comments hold markup, shell expansions and terminal escapes. After the capture
+/// the culprits' printed remove commands are run in the node's namespace (`IncidentFixture`'s
+/// burst run, `make-capture.sh --burst-at-onset --hostile-comments --fix`).
+@Suite("Kernel incident: burst at the onset, and the printed fix")
+struct KernelFixTests {
+    @Test func testBurstAtTheOnsetReallyHappened() throws {
+        let run = try IncidentFixture.get().burst
+        check(run.truth["burst_interval"] != nil && run.truth["burst_interval"] == run.truth["inject_interval"],
+              "the burst is not at the onset: burst_interval=\(run.truth["burst_interval"] ?? "?") "
+                  + "inject_interval=\(run.truth["inject_interval"] ?? "?")", run)
+    }
+
+    @Test func testServiceBurstAtTheOnsetIsNoCulprit() throws {
+        let run = try IncidentFixture.get().burst
+        let report = try analyze(run)
+        let top = Array(report.findings.prefix(2))
+        check(Set(top.compactMap(\.incidentPort)) == [80, 443] && top.allSatisfy(\.isCritical),
+              "the top two findings are not the critical REDIRECT rules:\n\(report.top())", run)
+        let others = report.findings.filter { $0.isCritical && $0.incidentPort == nil }
+        check(others.isEmpty, "critical besides the REDIRECTs:\n\(others.map(\.summary).joined(separator: "\n"))", run)
+        // A DNAT that stepped up with the burst is, at most, a warning that says why.
+        for f in report.findings where f.target?.uppercased() == "DNAT" && f.kind == "climb-with-egress-drop" {
+            check(f.severity == "warning" && (f.explanation ?? "").contains("remote destination"),
+                  "the burst's DNAT is not a warning that says why: \(f.summary)\n\(f.explanation ?? "")", run)
+        }
+    }
+
+    @Test func testEachPrintedRemoveCommandTakesOutExactlyOneCulprit() throws {
+        let run = try IncidentFixture.get().burst
+        var rules = try ruleLines(run, "fix-before.rules")
+        var n = 1
+        var removed: [String] = []
+        while FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("fix-after-\(n).rules").path) {
+            let after = try ruleLines(run, "fix-after-\(n).rules")
+            let gone = rules.subtracting(after), added = after.subtracting(rules)
+            check(gone.count == 1 && added.isEmpty,
+                  "fix command \(n) removed \(gone.sorted()) and added \(added.sorted()); expected one REDIRECT rule gone", run)
+            removed += gone
+            rules = after
+            n += 1
+        }
+        let ports = Set(removed.compactMap { line -> Int? in
+            guard line.contains("REDIRECT") else { return nil }
+            return line.contains("47443") ? 443 : line.contains("47080") ? 80 : nil
+        })
+        check(n - 1 == 2 && ports == [80, 443] && removed.count == 2,
+              "the fix removed \(removed) in \(n - 1) commands; expected the two REDIRECT rules", run)
+    }
+
+    @Test func testEgressRecoversAfterThePrintedFix() throws {
+        let run = try IncidentFixture.get().burst
+        let text = try String(contentsOf: run.directory.appendingPathComponent("fix-egress.txt"), encoding: .utf8)
+        let numbers = text.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        check(numbers.count == 2 && numbers[1] > 0 && numbers[0] == numbers[1],
+              "egress after the fix: '\(text.trimmingCharacters(in: .whitespacesAndNewlines))' (ok total); expected all ok", run)
+    }
+
+    @Test func testTextReportOfHostileCommentsHoldsNoEscapeAndStartsWithTheCulprits() throws {
+        let run = try IncidentFixture.get().burst
+        let result = try IncidentToolRun.run(["analyze", "capture.txt", "--egress", "egress.csv"], in: run.directory)
+        check(result.status == 0, "analyze exited \(result.status): \(result.stderr)", run)
+        let bytes = Array(result.stdout.utf8)
+        let raw = bytes.filter { ($0 < 0x20 && $0 != 0x0A) || $0 == 0x7F }
+        check(raw.isEmpty, "the text report holds raw control bytes \(Set(raw).sorted())", run)
+        check(!result.stdout.contains("INJECTED"), "a shell expansion in a comment was run", run)
+        let heads = result.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") && $0.contains("  ") }
+        check(heads.count >= 2 && heads.prefix(2).allSatisfy { $0.hasPrefix("CRITICAL  nat/PREROUTING REDIRECT") },
+              "the text report does not start with the two REDIRECTs:\n\(result.stdout.prefix(1500))", run)
+        check(result.stdout.contains("\\x1b[31m"), "the escape is not shown as text:\n\(result.stdout.prefix(1500))", run)
+    }
+
+    // MARK: - Helpers
+
+    /// The rule lines of a ruleset dump (`-A ...` of iptables-save; nft's statements).
+    private func ruleLines(_ run: IncidentRun, _ name: String) throws -> Set<String> {
+        let text = try String(contentsOf: run.directory.appendingPathComponent(name), encoding: .utf8)
+        return Set(text.split(separator: "\n").map(String.init).filter { $0.hasPrefix("-A ") })
+    }
+
+    private func analyze(_ run: IncidentRun) throws -> IncidentReport {
+        let result = try IncidentToolRun.run(
+            ["analyze", "capture.txt", "--egress", "egress.csv", "--format", "json"], in: run.directory)
+        guard result.status == 0 else {
+            run.keep()
+            throw IncidentFixtureError("analyze exited \(result.status); stderr: \(result.stderr)\n\(run.context)")
+        }
+        return try JSONDecoder().decode(IncidentReport.self, from: Data(result.stdout.utf8))
+    }
+
+    private func check(_ condition: Bool, _ message: @autoclosure () -> String, _ run: IncidentRun,
+                       sourceLocation: SourceLocation = #_sourceLocation) {
+        guard !condition else { return }
+        run.keep()
+        Issue.record(Comment(rawValue: "\(message())\n\(run.context)"), sourceLocation: sourceLocation)
+    }
+}

@@ -5,10 +5,12 @@ let package = Package(
     name: "rulewatch",
     products: [
         .library(name: "RuleWatchCore", targets: ["RuleWatchCore"]),
+        .library(name: "RuleWatchHTML", targets: ["RuleWatchHTML"]),
         .executable(name: "rulewatch", targets: ["rulewatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // zlib, for reading `.gz` captures; a system library, not a package.
@@ -18,14 +20,21 @@ let package = Package(
             name: "RuleWatchCore",
             dependencies: ["CZlib"]
         ),
+        // The HTML incident report: a swift-mustache template (escapes by default) and SVG charts.
+        .target(
+            name: "RuleWatchHTML",
+            dependencies: ["RuleWatchCore", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         .executableTarget(
             name: "rulewatch",
             dependencies: [
                 "RuleWatchCore",
+                "RuleWatchHTML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "RuleWatchCoreTests", dependencies: ["RuleWatchCore"]),
         .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch"]),
+        .testTarget(name: "RuleWatchHTMLTests", dependencies: ["RuleWatchHTML", "RuleWatchCore"]),
     ]
 )

@@ -68,6 +68,34 @@ struct Terminal {
         }
     }
 
+    /// Writes `text` to the file at `path`, replacing it; a failure is printed and exits 74.
+    static func writeFile(_ path: String, _ text: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            standardError.write("error: \(path): cannot write: \(String(cString: strerror(errno)))\n")
+            throw ExitCode(74)
+        }
+        var text = text
+        var failed: Int32 = 0
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failed = errno
+                    return
+                }
+                offset += n
+            }
+        }
+        if close(fd) != 0 && failed == 0 { failed = errno }
+        if failed != 0 {
+            standardError.write("error: \(path): cannot write: \(String(cString: strerror(failed)))\n")
+            throw ExitCode(74)
+        }
+    }
+
     /// A write to a closed pipe fails with EPIPE instead of killing the process.
     static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
 }

@@ -122,6 +122,10 @@ extension AnalysisResult {
         return out
     }
 
+    /// `s` with its control characters (and bidi overrides) written as `\x1b`, `\u202e`:
+    /// for any report that shows a dump's text.
+    public static func visible(_ s: String) -> String { safe(s) }
+
     static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029 || (0x200E...0x200F).contains(v)

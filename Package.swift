@@ -5,11 +5,13 @@ let package = Package(
     name: "rulewatch",
     products: [
         .library(name: "RuleWatchCore", targets: ["RuleWatchCore"]),
+        .library(name: "RuleWatchStore", targets: ["RuleWatchStore"]),
         .library(name: "RuleWatchHTML", targets: ["RuleWatchHTML"]),
         .executable(name: "rulewatch", targets: ["rulewatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
@@ -20,6 +22,11 @@ let package = Package(
             name: "RuleWatchCore",
             dependencies: ["CZlib"]
         ),
+        // The node's history on disk: SQLite through GRDB, system libsqlite3.
+        .target(
+            name: "RuleWatchStore",
+            dependencies: ["RuleWatchCore", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The HTML incident report: a swift-mustache template (escapes by default) and SVG charts.
         .target(
             name: "RuleWatchHTML",
@@ -29,12 +36,14 @@ let package = Package(
             name: "rulewatch",
             dependencies: [
                 "RuleWatchCore",
+                "RuleWatchStore",
                 "RuleWatchHTML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "RuleWatchCoreTests", dependencies: ["RuleWatchCore"]),
-        .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch"]),
+        .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch", "RuleWatchStore"]),
+        .testTarget(name: "RuleWatchStoreTests", dependencies: ["RuleWatchStore", "RuleWatchCore"]),
         .testTarget(name: "RuleWatchHTMLTests", dependencies: ["RuleWatchHTML", "RuleWatchCore"]),
     ]
 )

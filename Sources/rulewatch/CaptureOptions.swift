@@ -45,6 +45,7 @@ struct CaptureOptions: ParsableArguments {
             Terminal.standardError.write(warning.description + "\n")
         }
         if Terminal.standardError.isTerminal {
+            Terminal.standardError.beginProgress()
             parser.onProgress = { read, total in Terminal.standardError.progress(read: read, total: total) }
         }
         try Terminal.reportingCaptureErrors {

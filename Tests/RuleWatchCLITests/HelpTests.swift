@@ -4,16 +4,28 @@ import Testing
 /// What the tool says about itself: examples in every command's help, its version, and
 /// shell completions generated from the argument parser's definitions.
 @Suite struct HelpTests {
-    static let commands = [[], ["parse"], ["analyze"], ["ingest"], ["report"]]
+    /// The subcommands `rulewatch --help` lists, so a new one is checked too.
+    static func subcommands() throws -> [String] {
+        let help = try Tool.run(["--help"]).stdout
+        let section = help.components(separatedBy: "SUBCOMMANDS:").dropFirst().first ?? ""
+        return section.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("  "), !line.hasPrefix("   "), let word = line.split(separator: " ").first,
+                  word.allSatisfy({ $0.isLetter || $0 == "-" }) else { return nil }
+            return String(word)
+        }
+    }
 
-    @Test(arguments: commands)
-    func helpShowsExamples(command: [String]) throws {
-        let run = try Tool.run(command + ["--help"])
-        #expect(run.status == 0)
-        let examples = run.stdout.components(separatedBy: "Examples:").dropFirst().first ?? ""
-        let lines = examples.split(separator: "\n").prefix { $0.hasPrefix("  ") }
-        #expect(lines.count >= 2, "\(command) --help has no examples:\n\(run.stdout)")
-        #expect(lines.allSatisfy { $0.contains("rulewatch ") })
+    @Test func everyCommandsHelpShowsExamples() throws {
+        let commands = try Self.subcommands()
+        #expect(commands.count >= 4 && commands.contains("analyze") && commands.contains("report"), "\(commands)")
+        for command in [[]] + commands.map({ [$0] }) {
+            let run = try Tool.run(command + ["--help"])
+            #expect(run.status == 0)
+            let examples = run.stdout.components(separatedBy: "Examples:").dropFirst().first ?? ""
+            let lines = examples.split(separator: "\n").prefix { $0.hasPrefix("  ") }
+            #expect(lines.count >= 2, "\(command) --help has no examples:\n\(run.stdout)")
+            #expect(lines.allSatisfy { $0.contains("rulewatch ") || $0.hasPrefix("    ") })
+        }
     }
 
     @Test func versionNamesTheVersion() throws {

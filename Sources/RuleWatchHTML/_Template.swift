@@ -17,7 +17,7 @@ h1 { font-size: 1.35em; margin: 0 0 4px; }
 h2 { font-size: 1.1em; margin: 28px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 h3 { font-size: 1em; margin: 0; overflow-wrap: anywhere; }
 .sub { color: #555; margin: 0 0 12px; }
-.entry { border: 1px solid #ddd; border-left: 6px solid var(--info); border-radius: 6px; padding: 12px; margin: 12px 0; break-inside: avoid; }
+.entry { border: 1px solid #ddd; border-left: 6px solid var(--info); border-radius: 6px; padding: 12px; margin: 12px 0; }
 .entry.critical { border-left-color: var(--crit); }
 .entry.warning { border-left-color: var(--warn); }
 .entry.downstream { border-left-color: var(--down); }
@@ -50,7 +50,9 @@ ul.changes { padding-left: 18px; } ul.changes li { overflow-wrap: anywhere; }
 }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
-  .entry, figure, table { break-inside: avoid; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  figure, pre, tr, .steps h4 { break-inside: avoid; }
+  h2, h3, h4 { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
   pre { background: none; border: 1px solid #ccc; }
 }

@@ -67,10 +67,45 @@ struct KernelFixTests {
         let bytes = Array(result.stdout.utf8)
         let raw = bytes.filter { ($0 < 0x20 && $0 != 0x0A) || $0 == 0x7F }
         check(raw.isEmpty, "the text report holds raw control bytes \(Set(raw).sorted())", run)
-        check(!result.stdout.contains("INJECTED"), "a shell expansion in a comment was run", run)
+        // The comment's `$(echo INJECTED)` stays whole wherever it is shown.
+        check(result.stdout.components(separatedBy: "INJECTED").count == result.stdout.components(separatedBy: "$(echo INJECTED)").count,
+              "the comment's shell expansion was cut apart or expanded", run)
         let heads = result.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") && $0.contains("  ") }
         check(heads.count >= 2 && heads.prefix(2).allSatisfy { $0.hasPrefix("CRITICAL  nat/PREROUTING REDIRECT") },
               "the text report does not start with the two REDIRECTs:\n\(result.stdout.prefix(1500))", run)
+    }
+
+    /// The page of a real-kernel capture whose REDIRECTs carry the hostile comment, in
+    /// headless Chromium: the culprits and their charts are there, the comment is text, no
+    /// script ran.
+    @Test func testHTMLReportOfHostileCommentsRendersAsTextInChromium() throws {
+        let run = try IncidentFixture.get().burst
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        check(chromium != nil, "headless Chromium is needed (apt-get install chromium; .ci/setup installs it)", run)
+        guard let chromium else { return }
+        let dir = try Tool.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let page = dir.appendingPathComponent("incident.html")
+        let result = try IncidentToolRun.run(["analyze", "capture.txt", "--egress", "egress.csv", "--format", "html",
+                                              "--output", page.path], in: run.directory)
+        check(result.status == 0, "analyze --format html exited \(result.status): \(result.stderr)", run)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                             "--user-data-dir=\(dir.appendingPathComponent("profile").path)", "--dump-dom", page.absoluteString]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let critical = dom.components(separatedBy: "<section class=\"entry critical\"").dropFirst()
+        check(critical.count == 2 && critical.allSatisfy { $0.contains("<svg class=\"chart\"") && $0.contains("class=\"onset\"") },
+              "the page does not show two critical entries with charts:\n\(dom.prefix(3000))", run)
+        check(!dom.contains("<img") && !dom.contains("<script"), "the comment became markup", run)
+        check(dom.contains("&lt;img src=x onerror=alert(1)&gt;&lt;/svg&gt;&lt;script&gt;alert(2)&lt;/script&gt;"),
+              "the comment is not shown as text", run)
+        check(!dom.unicodeScalars.contains { $0.value == 0x1B }, "a raw escape reached the page", run)
     }
 
     // MARK: - Helpers

@@ -78,6 +78,14 @@ import RuleWatchCore
         #expect(html.components(separatedBy: "<tr><td>").count - 1 == result.findings.count)
     }
 
+    @Test func aCaptureWithoutFindingsSaysSo() throws {
+        let page = try HTMLReport(result: AnalysisResult(snapshots: 3, rules: 10, findings: []),
+                                  read: ReadSummary(kind: "store", inputs: ["/var/lib/rulewatch/rulewatch.db"])).render()
+        #expect(page.contains("<h1 id=\"headline\">No findings"))
+        #expect(!page.contains("<section"))
+        #expect(page.contains("<dt>store</dt><dd><code>/var/lib/rulewatch/rulewatch.db</code>"))
+    }
+
     /// Debian's headless Chromium renders the page: findings and charts are in the DOM it
     /// built, no script changed it, and it draws at desktop and phone widths and prints.
     @Test func chromiumRendersTheFindingsAndChartsAndNoScriptRuns() throws {

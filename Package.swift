@@ -43,7 +43,7 @@ let package = Package(
         ),
         .testTarget(name: "RuleWatchCoreTests", dependencies: ["RuleWatchCore"]),
         .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch", "RuleWatchStore"]),
-        .testTarget(name: "RuleWatchStoreTests", dependencies: ["RuleWatchStore", "RuleWatchCore"]),
+        .testTarget(name: "RuleWatchStoreTests", dependencies: ["RuleWatchStore", "RuleWatchCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RuleWatchHTMLTests", dependencies: ["RuleWatchHTML", "RuleWatchCore"]),
     ]
 )

@@ -28,5 +28,15 @@ let package = Package(
             path: "Benchmarks/CaptureAnalysis",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "StoreIngest",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "RuleWatchCore", package: "rulewatch"),
+                .product(name: "RuleWatchStore", package: "rulewatch"),
+            ],
+            path: "Benchmarks/StoreIngest",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

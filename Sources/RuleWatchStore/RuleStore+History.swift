@@ -73,27 +73,15 @@ extension RuleStore {
         }
 
         // Every change from the oldest kept snapshot (or its base, after a prune) to `until`.
-        var state = _CounterState()
-        state.grow(to: ruleCount)
-        let snapshots = try Row.fetchCursor(db, sql: """
-            SELECT time, egress_ok, egress_total, line, partial, tables, shown, changes, base FROM snapshot
-            WHERE source_id = ? AND time <= ? ORDER BY time
-            """, arguments: [sourceID, until ?? Int64.max])
-        var first = true
-        while let row = try snapshots.next() {
-            if first, let base: Data = row["base"] {
-                try _ChangeBlob.decode([UInt8](base), into: &state)
-            }
-            first = false
-            let changes: Data = row["changes"]
-            try _ChangeBlob.decode([UInt8](changes), into: &state)
-            let time: Int64 = row["time"]
-            if let since, time < since { continue }
+        try Self.replay(db, sourceID: sourceID, ruleCount: ruleCount, until: until) { snap, state in
+            if let since, snap.time < since { return true }
+            let row = snap.row
             let ok: Int64? = row["egress_ok"], total: Int64? = row["egress_total"]
             let egress = ok.flatMap { o in total.map { EgressSample(ok: UInt64(o), total: UInt64($0)) } }
             let tablesText: String = row["tables"]
             let shown = tablesText.split(separator: ",").compactMap { Int64($0).flatMap { tableIndex[$0] } }
-            history.appendStoredSnapshot(time: time, source: source, line: row["line"], egress: egress,
+            let tcp = try (row["tcp"] as Data?).map { try _TCPBlob.decode([UInt8]($0)) } ?? []
+            history.appendStoredSnapshot(time: snap.time, source: source, line: row["line"], egress: egress, tcp: tcp,
                                          partial: row["partial"], tables: shown, sampleCount: row["shown"]) { samples in
                 for r in 0..<ruleCount where state.alive[r] {
                     if state.uncounted[r] {
@@ -103,6 +91,7 @@ extension RuleStore {
                     }
                 }
             }
+            return true
         }
         return history
     }

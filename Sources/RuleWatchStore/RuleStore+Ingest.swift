@@ -113,32 +113,49 @@ extension RuleStore {
                 tableIDs[key] = historyTableID[i]
             }
         }
-        var chainIDs: [ChainKey: (id: Int64, hook: String?, policy: String?)] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT chain.id, chain.table_id, chain.name, chain.hook, chain.policy FROM chain
-            JOIN tbl ON tbl.id = chain.table_id WHERE tbl.source_id = ?
-            """, arguments: [state.id]) {
-            chainIDs[ChainKey(table: row["table_id"], name: row["name"])] = (row["id"], row["hook"], row["policy"])
+        // The chains as stored, synced only when they changed since the last snapshot (their
+        // names, hooks and policies hash the same) or a new rule or a reset needs their ids:
+        // a kube node has 12,000 of them, and most minutes none changes.
+        var signature = _FNV()
+        for c in h.chains where snap.tables.contains(c.table) {
+            signature.add(historyTableID[c.table])
+            signature.add(c.name)
+            signature.add(c.hook ?? "\u{0}")
+            signature.add(c.policy ?? "\u{0}")
         }
-        var historyChainID = [Int64](repeating: 0, count: h.chains.count)
-        for (i, c) in h.chains.enumerated() {
-            let key = ChainKey(table: historyTableID[c.table], name: c.name)
-            if let found = chainIDs[key] {
-                historyChainID[i] = found.id
-                if snap.tables.contains(c.table), found.hook != c.hook || found.policy != c.policy {
-                    try db.execute(sql: "UPDATE chain SET hook = ?, policy = ? WHERE id = ?", arguments: [c.hook, c.policy, found.id])
+        var historyChainID: [Int64] = []
+        func syncChains() throws {
+            guard historyChainID.isEmpty, !h.chains.isEmpty else { return }
+            var chainIDs: [ChainKey: (id: Int64, hook: String?, policy: String?)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT chain.id, chain.table_id, chain.name, chain.hook, chain.policy FROM chain
+                JOIN tbl ON tbl.id = chain.table_id WHERE tbl.source_id = ?
+                """, arguments: [state.id]) {
+                chainIDs[ChainKey(table: row["table_id"], name: row["name"])] = (row["id"], row["hook"], row["policy"])
+            }
+            historyChainID = [Int64](repeating: 0, count: h.chains.count)
+            for (i, c) in h.chains.enumerated() {
+                let key = ChainKey(table: historyTableID[c.table], name: c.name)
+                if let found = chainIDs[key] {
+                    historyChainID[i] = found.id
+                    if snap.tables.contains(c.table), found.hook != c.hook || found.policy != c.policy {
+                        try db.execute(sql: "UPDATE chain SET hook = ?, policy = ? WHERE id = ?", arguments: [c.hook, c.policy, found.id])
+                    }
+                } else {
+                    try db.execute(sql: "INSERT INTO chain (table_id, name, hook, policy) VALUES (?, ?, ?, ?)",
+                                   arguments: [key.table, c.name, c.hook, c.policy])
+                    historyChainID[i] = db.lastInsertedRowID
+                    chainIDs[key] = (historyChainID[i], c.hook, c.policy)
                 }
-            } else {
-                try db.execute(sql: "INSERT INTO chain (table_id, name, hook, policy) VALUES (?, ?, ?, ?)",
-                               arguments: [key.table, c.name, c.hook, c.policy])
-                historyChainID[i] = db.lastInsertedRowID
-                chainIDs[key] = (historyChainID[i], c.hook, c.policy)
             }
         }
+        if signature.value != state.chainSignature { try syncChains() }
+        state.chainSignature = signature.value
 
         // The snapshot's samples in store rule numbers; rules new to the store added.
-        var shown: [(rule: Int, packets: Counter?, bytes: Counter?, chain: Int64)] = []
+        var shown: [(rule: Int, packets: Counter?, bytes: Counter?, historyRule: Int)] = []
         var newRules: [_RuleBatch.Rule] = []
+        var newRuleIndices: [Int] = []
         let firstNew = state.count
         shown.reserveCapacity(state.count + 64)
         h.forEachSample(inSnapshot: s) { r, packets, bytes in
@@ -148,14 +165,19 @@ extension RuleStore {
                 stored = found
             } else {
                 stored = state.addRule(key: rule.key)
+                newRuleIndices.append(r)
+            }
+            shown.append((stored, packets, bytes, r))
+        }
+        if !newRuleIndices.isEmpty {
+            try syncChains()
+            for r in newRuleIndices {
+                let rule = h.rules[r]
                 newRules.append(_RuleBatch.Rule(key: rule.key, table: historyTableID[rule.table], chain: historyChainID[rule.chain],
                                                 target: rule.target, targetClass: rule.targetClass, text: rule.text,
                                                 canonical: rule.canonical, format: rule.format, occurrence: rule.occurrence,
                                                 isPolicy: rule.isPolicy, firstTime: time, firstPosition: rule.firstPosition))
             }
-            shown.append((stored, packets, bytes, historyChainID[rule.chain]))
-        }
-        if !newRules.isEmpty {
             try db.execute(sql: "INSERT INTO rule_batch (source_id, first_idx, count, rules) VALUES (?, ?, ?, ?)",
                            arguments: [state.id, firstNew, newRules.count, Data(_RuleBatch.encode(newRules))])
         }
@@ -165,7 +187,7 @@ extension RuleStore {
         var appeared: [Int] = []
         var vanished: [Int] = []
         var samples: [_ChangeBlob.Sample] = []
-        var resetChains = Set<Int64>()
+        var resetChains = Set<Int>()
         var next = 0
         for r in 0..<state.count {
             let isShown = next < shown.count && shown[next].rule == r
@@ -189,7 +211,7 @@ extension RuleStore {
                             state.resets[r] += 1
                             state.totalPackets[r] &+= p.printed
                             state.totalBytes[r] &+= b.printed
-                            resetChains.insert(sample.chain)
+                            resetChains.insert(h.rules[sample.historyRule].chain)
                         } else {
                             state.totalPackets[r] &+= p.printed >= p0.printed ? p.printed - p0.printed : 0
                             state.totalBytes[r] &+= b.printed >= b0.printed ? b.printed - b0.printed : 0
@@ -202,16 +224,17 @@ extension RuleStore {
         }
         let blob = _ChangeBlob.encode(appeared: appeared, vanished: vanished, samples: samples, into: &state.counters)
         // Per chain, the snapshots in which any of its rules was reset.
-        for c in resetChains.sorted() {
+        if !resetChains.isEmpty { try syncChains() }
+        for c in Set(resetChains.map { historyChainID[$0] }).sorted() {
             try db.execute(sql: "UPDATE chain SET resets = resets + 1 WHERE id = ?", arguments: [c])
         }
         let formats = Array(Set(snap.tables.map { h.tables[$0].format.rawValue })).sorted().joined(separator: "+")
         try db.execute(sql: """
-            INSERT INTO snapshot (source_id, time, format, egress_ok, egress_total, line, partial, tables, shown, changed, changes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO snapshot (source_id, time, format, egress_ok, egress_total, line, partial, tables, shown, changed, changes, tcp)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [state.id, time, formats, egress.map { Int64(bitPattern: $0.ok) }, egress.map { Int64(bitPattern: $0.total) },
                              snap.line, snap.partial, snap.tables.map { String(historyTableID[$0]) }.joined(separator: ","),
-                             shown.count, samples.count, Data(blob)])
+                             shown.count, samples.count, Data(blob), snap.tcp.isEmpty ? nil : Data(_TCPBlob.encode(snap.tcp))])
         state.lastTime = time
         try state.save(db)
         outcome.stored.append(time)

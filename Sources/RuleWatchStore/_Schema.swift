@@ -109,6 +109,10 @@ enum _Schema {
             }
             try db.execute(sql: "DROP TABLE rule")
         }
+        m.registerMigration("v3 snapshot tcp readings") { db in
+            // Each namespace's TCP counters at the snapshot (`# tcp` lines): the passive egress signal.
+            try db.execute(sql: "ALTER TABLE snapshot ADD COLUMN tcp BLOB")
+        }
         return m
     }()
 }

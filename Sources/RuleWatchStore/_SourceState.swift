@@ -19,6 +19,9 @@ struct _SourceState {
     var totalBytes: [UInt64] = []
     var resets: [UInt32] = []
     var lastTime: Int64?
+    /// `_FNV` of the last snapshot's chains (table, name, hook, policy): when the next one's
+    /// is the same, the stored chains need no sync.
+    var chainSignature: UInt64 = 0
 
     static let version: UInt8 = 1
 
@@ -82,6 +85,7 @@ struct _SourceState {
             w.varint(totalBytes[r])
             w.varint(UInt64(resets[r]))
         }
+        w.varint(chainSignature)
         return w.bytes
     }
 
@@ -126,5 +130,6 @@ struct _SourceState {
             totalBytes.append(try r.varint())
             resets.append(UInt32(truncatingIfNeeded: try r.varint()))
         }
+        chainSignature = r.atEnd ? 0 : try r.varint()
     }
 }

@@ -48,6 +48,7 @@ extension RuleWatch {
             let config = try analysis.analyzerConfig()
             let filter = try analysis.filter(zone: try zone)
             let store = try storeOptions.open(create: false)
+            try storeOptions.checkSource(in: store)
             let history = try StoreOptions.reportingStoreErrors {
                 try store.history(source: storeOptions.sourceName, since: filter.since, until: filter.until)
             }

@@ -19,6 +19,17 @@ struct StoreOptions: ParsableArguments {
         try Self.reportingStoreErrors { try RuleStore(path: path, create: create) }
     }
 
+    /// Ends with status 66 when the store holds nothing of `--source`, naming what it holds:
+    /// the default source is the host name, which a store filled elsewhere does not have.
+    func checkSource(in store: RuleStore) throws {
+        let source = sourceName
+        let sources = try Self.reportingStoreErrors { try store.sources() }
+        guard !sources.contains(source) else { return }
+        let held = sources.isEmpty ? "it holds no snapshots yet" : "it holds \(sources.joined(separator: ", ")); give --source"
+        Terminal.standardError.write("error: \(store.path): no snapshots of source '\(source)' (\(held))\n")
+        throw ExitCode(66)
+    }
+
     /// Prints a store error as `error: ...` and ends with its exit status.
     static func reportingStoreErrors<T>(_ body: () throws -> T) throws -> T {
         do {

@@ -12,20 +12,35 @@ public struct AnalysisResult: Sendable {
     /// What the charts and the ruleset diff of a report need; empty unless the analyzer was
     /// asked for it.
     public var timeline: AnalysisTimeline
+    /// The egress signal the findings were weighed against.
+    public var egressSource: EgressSource
+    /// For a `.passive` signal: how many pod namespaces it came from.
+    public var egressNamespaces: Int
 
     /// Groups `findings` by rule, without the consequences and next steps only the analyzer
     /// can work out.
-    public init(snapshots: Int, rules: Int, findings: [Finding]) {
-        self.init(snapshots: snapshots, rules: rules, findings: findings,
-                  entries: RuleEntry.grouping(findings), timeline: AnalysisTimeline())
+    public init(snapshots: Int, rules: Int, findings: [Finding], egressSource: EgressSource = .none,
+                egressNamespaces: Int = 0) {
+        self.init(snapshots: snapshots, rules: rules, findings: findings, entries: RuleEntry.grouping(findings),
+                  timeline: AnalysisTimeline(), egressSource: egressSource, egressNamespaces: egressNamespaces)
     }
 
-    public init(snapshots: Int, rules: Int, findings: [Finding], entries: [RuleEntry], timeline: AnalysisTimeline) {
+    public init(snapshots: Int, rules: Int, findings: [Finding], entries: [RuleEntry], timeline: AnalysisTimeline,
+                egressSource: EgressSource = .none, egressNamespaces: Int = 0) {
         self.snapshots = snapshots
         self.rules = rules
         self.findings = findings
         self.entries = entries
         self.timeline = timeline
+        self.egressSource = egressSource
+        self.egressNamespaces = egressNamespaces
+    }
+
+    /// `egress: passive, from 14 pod namespaces` when the egress signal was estimated from the
+    /// pods' own TCP counters; `nil` for the other signals, which the user gave.
+    public var egressLine: String? {
+        guard egressSource == .passive else { return nil }
+        return "egress: passive, from \(egressNamespaces) pod namespace\(egressNamespaces == 1 ? "" : "s")"
     }
 
     /// The most severe finding's severity; `nil` when there is none (for `--fail-on`).

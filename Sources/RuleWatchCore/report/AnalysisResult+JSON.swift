@@ -4,9 +4,10 @@ extension AnalysisResult {
     /// `rule`, `since` (ISO 8601 UTC or null), `explanation` and `evidence`; since the findings
     /// were grouped by rule also `entry` (its index in `entries`), `consequence_of` (the
     /// culprits whose traffic the rule only carries on) and, on an entry's lead critical
-    /// finding, `next_steps`. `entries` lists one object per rule in reading order:
+    /// finding, `next_steps`. Then `entries`, one object per rule in reading order:
     /// `rule_id`, `severity`, `role` (culprit, suspect or consequence), `kinds`, `findings`
-    /// (indices), `consequence_of`, `next_steps`.
+    /// (indices), `consequence_of`, `next_steps`; then `egress_source` (`csv`, `inline`,
+    /// `probe`, `passive` or `none`) and, for `passive`, `egress_namespaces`.
     public func json() -> String {
         var w = JSONWriter()
         w.raw("{\"schema\":1,\"snapshots\":\(snapshots),\"rules\":\(rules),\"findings\":[")
@@ -51,7 +52,10 @@ extension AnalysisResult {
             if let steps = entry.nextSteps { fields.append(EvidenceField("next_steps", steps.evidence)) }
             w.object(fields)
         }
-        w.raw("]}")
+        w.raw("],")
+        w.raw("\"egress_source\":\"\(egressSource.rawValue)\"")
+        if egressSource == .passive { w.raw(",\"egress_namespaces\":\(egressNamespaces)") }
+        w.raw("}")
         return w.output
     }
 }

@@ -6,6 +6,7 @@ extension AnalysisResult {
     public func text(color: Bool = false, width: Int = 80) -> String {
         let width = max(40, width)
         var out = summaryLine() + "\n"
+        if let e = egressLine { out += e + "\n" }
         let byID = Dictionary(entries.map { (lead($0).ruleID, $0) }, uniquingKeysWith: { a, _ in a })
         for entry in entries {
             let f = lead(entry)

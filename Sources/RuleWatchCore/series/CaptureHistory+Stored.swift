@@ -54,11 +54,13 @@ extension CaptureHistory {
     }
 
     /// Appends a snapshot and the counters of every rule it showed (`fill` appends them).
-    /// - Parameter tables: indices of the tables it showed.
+    /// - Parameters:
+    ///   - tables: indices of the tables it showed.
+    ///   - tcp: its `# tcp` readings.
     public mutating func appendStoredSnapshot(time: Int64?, source: String, line: Int = 0, egress: EgressSample?,
-                                              partial: Bool = false, tables shown: [Int], sampleCount: Int = 0,
-                                              _ fill: (inout StoredSamples) -> Void) {
-        var s = HistorySnapshot(index: snapshots.count, time: time, source: source, line: line, egress: egress)
+                                              tcp: [TCPReading] = [], partial: Bool = false, tables shown: [Int],
+                                              sampleCount: Int = 0, _ fill: (inout StoredSamples) -> Void) {
+        var s = HistorySnapshot(index: snapshots.count, time: time, source: source, line: line, egress: egress, tcp: tcp)
         s.partial = partial
         s.tables = shown
         var samples = StoredSamples(chunk: _SampleChunk())

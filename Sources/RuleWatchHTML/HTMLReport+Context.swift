@@ -53,6 +53,7 @@ extension HTMLReport {
             "snapshots": result.snapshots,
             "rules": result.rules,
             "formats": t.formats.joined(separator: ", "),
+            "egress": Self.egressWords(result),
         ]
         if let first = times.first, let last = times.last {
             read["from"] = CivilTime.iso8601(nanoseconds: first)
@@ -98,6 +99,17 @@ extension HTMLReport {
 
     func ref(_ r: RuleRef) -> [String: Any] {
         ["place": v("\(r.table)/\(r.chain) \(r.target)"), "ruleID": r.id, "rule": v(r.rule)]
+    }
+
+    /// Where the egress signal came from, in words.
+    static func egressWords(_ r: AnalysisResult) -> String {
+        switch r.egressSource {
+        case .csv: return "the --egress CSV"
+        case .inline: return "the capture's # egress lines"
+        case .probe: return "a probe"
+        case .passive: return "the pods' own TCP counters (passive), from \(r.egressNamespaces) pod namespace\(r.egressNamespaces == 1 ? "" : "s")"
+        case .none: return "none: the counters alone"
+        }
     }
 
     static func decimals(_ v: Double) -> String {

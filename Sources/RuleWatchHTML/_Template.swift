@@ -146,6 +146,7 @@ ul.changes { padding-left: 18px; } ul.changes li { overflow-wrap: anywhere; }
 <dt>rules</dt><dd>{{rules}}</dd>
 {{#from}}<dt>time range</dt><dd>{{from}} to {{to}}</dd>{{/from}}
 <dt>formats</dt><dd>{{formats}}</dd>
+<dt>egress</dt><dd>{{egress}}</dd>
 </dl>
 {{/read}}
 </main>

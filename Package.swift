@@ -6,11 +6,13 @@ let package = Package(
     products: [
         .library(name: "RuleWatchCore", targets: ["RuleWatchCore"]),
         .library(name: "RuleWatchStore", targets: ["RuleWatchStore"]),
+        .library(name: "RuleWatchHTML", targets: ["RuleWatchHTML"]),
         .executable(name: "rulewatch", targets: ["rulewatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // zlib, for reading `.gz` captures; a system library, not a package.
@@ -25,16 +27,23 @@ let package = Package(
             name: "RuleWatchStore",
             dependencies: ["RuleWatchCore", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The HTML incident report: a swift-mustache template (escapes by default) and SVG charts.
+        .target(
+            name: "RuleWatchHTML",
+            dependencies: ["RuleWatchCore", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         .executableTarget(
             name: "rulewatch",
             dependencies: [
                 "RuleWatchCore",
                 "RuleWatchStore",
+                "RuleWatchHTML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "RuleWatchCoreTests", dependencies: ["RuleWatchCore"]),
         .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch", "RuleWatchStore"]),
         .testTarget(name: "RuleWatchStoreTests", dependencies: ["RuleWatchStore", "RuleWatchCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "RuleWatchHTMLTests", dependencies: ["RuleWatchHTML", "RuleWatchCore"]),
     ]
 )

@@ -57,6 +57,14 @@ usage: make-capture.sh --out DIR [--seed N] [--format FORMAT] [--scenario incide
   --interval-seconds S  probing time per interval, 1-10 (default: 2 or 3 by seed)
   --inject-at K         append the REDIRECT rules (incident) or stop the servers (outage)
                         after K snapshots (default: by seed)
+  --burst-at-onset      incident: a service's burst through its DNAT (to a remote endpoint that
+                        keeps answering, as a retry storm makes) in the interval egress falls
+  --hostile-comments    the REDIRECT rules carry a comment with markup, quotes, shell
+                        expansions and terminal escapes, as anyone who can add a rule may write
+  --fix CMD             after the capture, run CMD (bash, in DIR) and run each line it prints
+                        in the node's namespace, one by one: fix-before.rules, fix-after-N.rules
+                        (iptables-save, or nft list ruleset for --format nft) and fix-egress.txt
+                        (`ok total` of one more interval) show what each line did
   --plan                print what the seed chooses and exit (no root needed, nothing made)
 EOF
 }
@@ -65,6 +73,7 @@ die() { echo "$PROG: error: $*" >&2; exit 1; }
 note() { echo "$PROG: $*" >&2; }
 
 PLAN=0 OUT="" SEED="" FORMAT="" SCENARIO=incident INTERVALS=8 INTERVAL_SECONDS="" INJECT_AT=""
+BURST_AT_ONSET=0 FIX="" HOSTILE=0
 while (($#)); do
     case $1 in
         --out) OUT=${2:?--out needs a value}; shift 2 ;;
@@ -74,6 +83,9 @@ while (($#)); do
         --intervals) INTERVALS=${2:?--intervals needs a value}; shift 2 ;;
         --interval-seconds) INTERVAL_SECONDS=${2:?--interval-seconds needs a value}; shift 2 ;;
         --inject-at) INJECT_AT=${2:?--inject-at needs a value}; shift 2 ;;
+        --burst-at-onset) BURST_AT_ONSET=1; shift ;;
+        --hostile-comments) HOSTILE=1; shift ;;
+        --fix) FIX=${2:?--fix needs a value}; shift 2 ;;
         --plan) PLAN=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument: $1" ;;
@@ -162,12 +174,20 @@ flag r 50
 if [[ $SCENARIO == incident ]] && ((r)) && ! near_onset "$DRAWN_BURST_AT"; then
     BURST_AT=$DRAWN_BURST_AT    # a service's burst through its DNAT, egress unmoved
 fi
+if ((BURST_AT_ONSET)); then
+    [[ $SCENARIO == incident ]] || die "--burst-at-onset is for the incident scenario"
+    BURST_AT=$INJECT_AT         # the burst lands in the very interval egress falls
+fi
 if [[ $SCENARIO == outage ]]; then
     near_onset "$BURST_AT" && BURST_AT=-1
     near_onset "$REWRITE_AT" && REWRITE_AT=-1
 fi
 
 INJECTED_AT="(not yet)" FIRST_BAD_AT="(not yet)"
+# Markup, a closing </svg>, quotes, a shell expansion that would print INJECTED if a printed
+# command let it run, and terminal escapes that colour the text red and clear the screen.
+HOSTILE_COMMENT=$'<img src=x onerror=alert(1)></svg><script>alert(2)</script> \'q\' "dq" $(echo INJECTED) \e[31mred\e[2J\e]0;title\a'
+
 describe() {
     echo "scenario=$SCENARIO"
     echo "seed=$SEED"
@@ -191,6 +211,7 @@ describe() {
     echo "rewrite_swaps_endpoint=$REWRITE_ENDPOINT"
     echo "probes_per_interval=443:$P443,80:$P80,8080:$P8080"
     echo "reject_step_interval=$REJECT_STEP_AT"
+    echo "hostile_comments=$HOSTILE"
     echo "decoys=userchain:$D_USERCHAIN drops:$D_DROPS nodeport:$D_NODEPORT prednat:$D_PREDNAT mangle:$D_MANGLE inputaccept:$D_INPUTACCEPT rejectdst:$D_REJECTDST docker:$D_DOCKER extrasvc:$D_EXTRASVC"
 }
 ((PLAN)) && { describe; exit 0; }
@@ -546,8 +567,10 @@ for ((i = 0; i < INTERVALS; i++)); do
     if [[ $SCENARIO == incident ]] && ((i == INJECT_AT)); then
         # What the installer did: appended, so below kube-proxy's jump, catching every new
         # connection from a pod to :80/:443 that is not a service.
-        node iptables -t nat -A PREROUTING -p tcp --dport 80 -j REDIRECT --to-ports 47080
-        node iptables -t nat -A PREROUTING -p tcp --dport 443 -j REDIRECT --to-ports 47443
+        comment=()
+        ((HOSTILE)) && comment=(-m comment --comment "$HOSTILE_COMMENT")
+        node iptables -t nat -A PREROUTING -p tcp --dport 80 "${comment[@]}" -j REDIRECT --to-ports 47080
+        node iptables -t nat -A PREROUTING -p tcp --dport 443 "${comment[@]}" -j REDIRECT --to-ports 47443
         INJECTED_AT=$(iso_now)
     fi
     if [[ $SCENARIO == outage ]] && ((i == INJECT_AT)); then
@@ -598,5 +621,27 @@ for ((i = 0; i < INTERVALS; i++)); do
         ((ok * 10 >= total * 9)) || die "healthy interval $i had egress ok=$ok total=$total"
     fi
 done
+
+# --- The fix, when asked: each printed command run in "node", and what it changed ----------------
+
+ruleset_now() {
+    if [[ $FORMAT == nft ]]; then node nft list ruleset 2>/dev/null; else node iptables-save; fi
+}
+if [[ -n $FIX ]]; then
+    ruleset_now >"$OUT/fix-before.rules"
+    (cd "$OUT" && bash -c "$FIX") >"$WORK/fix.cmds" || die "--fix command failed"
+    n=0
+    while IFS= read -r line; do
+        [[ -n $line ]] || continue
+        n=$((n + 1))
+        note "fix $n: $line"
+        node bash -c "$line" || die "fix $n failed: $line"
+        ruleset_now >"$OUT/fix-after-$n.rules"
+    done <"$WORK/fix.cmds"
+    ((n > 0)) || die "--fix printed no commands"
+    probe_interval "$SVC_PER_INTERVAL" 1
+    echo "$OK $TOTAL" >"$OUT/fix-egress.txt"
+    note "after the fix: egress ok=$OK total=$TOTAL"
+fi
 
 echo "seed=$SEED scenario=$SCENARIO format=$FORMAT intervals=$INTERVALS interval_seconds=$INTERVAL_SECONDS$([[ $SCENARIO == incident ]] && echo " inject_interval=$INJECT_AT") out=$OUT"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RuleWatchCore
+import RuleWatchHTML
 
 extension RuleWatch {
     struct Analyze: ParsableCommand {
@@ -34,6 +35,8 @@ extension RuleWatch {
             Examples:
               rulewatch analyze capture.txt --egress egress.csv
               rulewatch analyze capture.txt.gz --format json | jq '.findings[0]'
+              rulewatch analyze capture.txt --egress egress.csv --format html --output incident.html
+              rulewatch analyze capture.txt --format json | jq -r '.entries[0].next_steps.remove[]'
               rulewatch analyze capture.txt --fail-on critical \\
                   --ignore 'nat/PREROUTING/DNAT~10\\.96\\.0\\.10'
 
@@ -46,12 +49,15 @@ extension RuleWatch {
         @Option(help: ArgumentHelp("Egress success per interval: a CSV with the header time,ok,total (used when its rows fall within the capture's snapshots).", valueName: "csv"))
         var egress: String?
 
-        @Option(help: "Output format: text or json (schema 1).")
+        @Option(help: "Output format: text, json (schema 1) or html (one self-contained page with charts).")
         var format: OutputFormat = .text
+
+        @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
+        var output: String?
 
         @OptionGroup var analysis: AnalysisOptions
 
-        enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+        enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json, html }
 
         func validate() throws {
             try analysis.validate(zone: try capture.parseOptions().timeZone)
@@ -68,14 +74,25 @@ extension RuleWatch {
             try capture.read(into: &history, concurrently: true)
             let filter = try analysis.filter(zone: zone)
             warnIfNoTable(filter.table, in: history)
-            let result = Analyzer(config: analyzerConfig).analyze(history, egress: egressSeries, filter: filter)
+            let result = Analyzer(config: analyzerConfig).analyze(history, egress: egressSeries, filter: filter,
+                                                                  timeline: format == .html)
             if let egress, result.egressSource != .csv { warnEgressUnused(egress, history, result.egressSource) }
+            let report: String
             switch format {
             case .json:
-                Terminal.standardOutput.write(result.json() + "\n")
+                report = result.json() + "\n"
             case .text:
                 let out = Terminal.standardOutput
-                Terminal.standardOutput.write(result.text(color: out.wantsColor, width: out.isTerminal ? out.columns : 80))
+                let onTerminal = output == nil && out.isTerminal
+                report = result.text(color: onTerminal && out.wantsColor, width: onTerminal ? out.columns : 80)
+            case .html:
+                let inputs = capture.files.isEmpty ? ["-"] : capture.files
+                report = try HTMLReport(result: result, read: ReadSummary(kind: "files", inputs: inputs)).render()
+            }
+            if let output {
+                try Terminal.writeFile(output, report)
+            } else {
+                Terminal.standardOutput.write(report)
             }
             try analysis.exitIfFailing(result)
         }

@@ -56,6 +56,7 @@ struct CaptureOptions: ParsableArguments {
             Terminal.standardError.write("rulewatch: reading a capture from standard input (end it with Ctrl-D)\n")
         }
         if Terminal.standardError.isTerminal {
+            Terminal.standardError.beginProgress()
             parser.onProgress = { read, total in Terminal.standardError.progress(read: read, total: total) }
         }
         try Terminal.reportingCaptureErrors {

@@ -30,7 +30,7 @@ extension RuleWatch {
         var limit = 20
 
         @Option(help: "Output format: text or json.")
-        var format: Analyze.OutputFormat = .text
+        var format: TextOrJSONFormat = .text
 
         func validate() throws {
             for (name, value) in [("--from", from), ("--to", to)] {

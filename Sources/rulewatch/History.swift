@@ -31,7 +31,7 @@ extension RuleWatch {
         var until: String?
 
         @Option(help: "Output format: text or json.")
-        var format: Analyze.OutputFormat = .text
+        var format: TextOrJSONFormat = .text
 
         func validate() throws {
             do { _ = try RuleSelector(parsing: selector) } catch { throw ValidationError("\(error)") }

@@ -13,7 +13,9 @@ extension RuleWatch {
             resets that `export` reads do not change. The file does not shrink: SQLite reuses \
             the freed pages for later snapshots.
 
-            Example (daily, from cron): rulewatch prune --keep 7d
+            Examples:
+              rulewatch prune --keep 7d                   # daily, from cron
+              rulewatch prune --store /tmp/rw.db --keep 36h
 
             Exit status: 0 done; 64 usage; 65 not a store; 66 no store; 74 cannot write.
             """)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RuleWatchCore
+import RuleWatchHTML
 import RuleWatchStore
 
 extension RuleWatch {
@@ -14,6 +15,7 @@ extension RuleWatch {
             Examples:
               rulewatch report --since 2h
               rulewatch report --store /tmp/rw.db --source node-1 --format json | jq '.findings[0]'
+              rulewatch report --since 7d --format html --output incident.html
 
             Exit status: 0 done; 1 a finding at or above --fail-on; 64 usage; 65 not a store; \
             66 no store.
@@ -21,8 +23,11 @@ extension RuleWatch {
 
         @OptionGroup var storeOptions: StoreOptions
 
-        @Option(help: "Output format: text or json (schema 1).")
+        @Option(help: "Output format: text, json (schema 1) or html (one self-contained page with charts).")
         var format: Analyze.OutputFormat = .text
+
+        @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
+        var output: String?
 
         @Option(help: ArgumentHelp("The zone of --since/--until times that carry none.", valueName: "zone"))
         var tz: String = "UTC"
@@ -47,13 +52,23 @@ extension RuleWatch {
             let history = try StoreOptions.reportingStoreErrors {
                 try store.history(source: storeOptions.sourceName, since: filter.since, until: filter.until)
             }
-            let result = Analyzer(config: config).analyze(history, egress: nil, filter: filter)
+            let result = Analyzer(config: config).analyze(history, egress: nil, filter: filter, timeline: format == .html)
+            let report: String
             switch format {
             case .json:
-                Terminal.standardOutput.write(result.json() + "\n")
+                report = result.json() + "\n"
             case .text:
                 let out = Terminal.standardOutput
-                out.write(result.text(color: out.wantsColor, width: out.isTerminal ? out.columns : 80))
+                let onTerminal = output == nil && out.isTerminal
+                report = result.text(color: onTerminal && out.wantsColor, width: onTerminal ? out.columns : 80)
+            case .html:
+                let read = ReadSummary(kind: "store", inputs: ["\(storeOptions.path) (source \(storeOptions.sourceName))"])
+                report = try HTMLReport(result: result, read: read).render()
+            }
+            if let output {
+                try Terminal.writeFile(output, report)
+            } else {
+                Terminal.standardOutput.write(report)
             }
             try analysis.exitIfFailing(result)
         }

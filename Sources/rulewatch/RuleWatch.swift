@@ -11,6 +11,14 @@ struct RuleWatch: ParsableCommand {
         `iptables-save -c`, `nft list ruleset`, `nft -j list ruleset`), one after another in a \
         capture a cron loop appends to, and names the rules whose counters climb while egress fails.
 
+        Examples:
+          rulewatch analyze capture.txt --egress egress.csv
+          rulewatch analyze capture.txt --egress egress.csv --format html --output incident.html
+          rulewatch parse --summary capture.txt.gz
+          rulewatch ingest /var/log/rulewatch/capture.txt
+          rulewatch report --since 2h --fail-on critical
+          rulewatch --generate-completion-script bash > /etc/bash_completion.d/rulewatch
+
         Exit status: 0 success; 1 `--fail-on` found a finding at or above that severity; \
         64 usage error; 65 bad data (no snapshot, not a dump, or any warning under --strict); \
         66 missing input; 74 read error.

@@ -39,15 +39,48 @@ struct Terminal {
         }
     }
 
+    /// `reading: 64 of 300 MiB (21%), 45 MiB/s, 5 s left` on one line, rewritten in place:
+    /// how much, how fast, and how long still (when the total is known).
     func progress(read: Int, total: Int?) {
-        let mib = read >> 20
+        let now = Terminal.monotonicSeconds()
+        if Terminal.progressStart == nil { Terminal.progressStart = (now, read) }
+        if read == 0 { return }
+        let (t0, r0) = Terminal.progressStart!
+        let elapsed = now - t0
+        let rate = elapsed > 0.05 ? Double(read - r0) / elapsed : 0
+        var line = "\r\u{1B}[Kreading: \(read >> 20)"
         if let total, total > 0 {
-            write("\r\u{1B}[Kreading: \(mib) of \(total >> 20) MiB (\(read * 100 / total)%)")
+            line += " of \(total >> 20) MiB (\(read * 100 / total)%)"
         } else {
-            write("\r\u{1B}[Kreading: \(mib) MiB")
+            line += " MiB"
         }
+        if rate > 0 {
+            line += ", \(Int(rate) >> 20) MiB/s"
+            if let total, total > read { line += ", \(Terminal.duration(Double(total - read) / rate)) left" }
+        }
+        write(line)
         Terminal.progressShown = true
     }
+
+    /// Starts the clock the rate is measured by: call before reading begins.
+    func beginProgress() { Terminal.progressStart = (Terminal.monotonicSeconds(), 0) }
+
+    /// `5 s`, `3 min 20 s`, `1 h 05 min`.
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded(.up))
+        if s < 60 { return "\(s) s" }
+        if s < 3600 { return "\(s / 60) min \(s % 60 < 10 ? "0" : "")\(s % 60) s" }
+        return "\(s / 3600) h \((s % 3600) / 60 < 10 ? "0" : "")\((s % 3600) / 60) min"
+    }
+
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// When and at how many bytes the first progress line was drawn: the rate counts from there.
+    nonisolated(unsafe) private static var progressStart: (seconds: Double, read: Int)?
 
     func clearProgress() {
         if Terminal.progressShown {
@@ -66,6 +99,34 @@ struct Terminal {
         } catch let error as CaptureError {
             standardError.write(error.description + "\n")
             throw ExitCode(error.exitStatus)
+        }
+    }
+
+    /// Writes `text` to the file at `path`, replacing it; a failure is printed and exits 74.
+    static func writeFile(_ path: String, _ text: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            standardError.write("error: \(path): cannot write: \(String(cString: strerror(errno)))\n")
+            throw ExitCode(74)
+        }
+        var text = text
+        var failed: Int32 = 0
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failed = errno
+                    return
+                }
+                offset += n
+            }
+        }
+        if close(fd) != 0 && failed == 0 { failed = errno }
+        if failed != 0 {
+            standardError.write("error: \(path): cannot write: \(String(cString: strerror(failed)))\n")
+            throw ExitCode(74)
         }
     }
 

@@ -12,6 +12,10 @@ struct IncidentFixture: Sendable {
     let incident: IncidentRun
     let healthy: IncidentRun
     let outage: IncidentRun
+    /// The incident again, with a service's burst through its DNAT in the interval egress
+    /// falls, and the culprits' printed remove commands run in the node afterwards
+    /// (`--burst-at-onset --fix`): `fix-*.rules` and `fix-egress.txt` say what they did.
+    let burst: IncidentRun
 
     /// Made on first use, by whichever test gets there first; the others wait for it.
     static let shared: Result<IncidentFixture, IncidentFixtureError> = {
@@ -27,11 +31,31 @@ struct IncidentFixture: Sendable {
         switch scenario {
         case "incident": incident
         case "healthy": healthy
+        case "burst": burst
         default: outage
         }
     }
 
     static let formats = ["listing", "listing-x", "listing-n", "listing-nx", "save", "nft"]
+    /// The burst run's formats: those whose remove command names the rule without a lookup
+    /// (a save's `-D` form, a listing's position); nft's needs the handle `nft -a` prints.
+    static let fixFormats = ["save", "listing", "listing-nx"]
+
+    /// Prints the remove commands of `analyze`'s culprits, a listing's from the bottom of its
+    /// chain up, as the report's note says (deleting a rule moves the ones below it up).
+    static func fixCommand(tool: URL) -> String {
+        let script = """
+            import json, re, sys
+            d = json.load(sys.stdin)
+            cmds = [c for e in d["entries"] if e["role"] == "culprit" for c in e["next_steps"]["remove"]]
+            def position(c):
+                m = re.search(r" -D \\S+ (\\d+)$", c)
+                return -int(m.group(1)) if m else 0
+            for c in sorted(cmds, key=position):
+                print(c)
+            """
+        return "'\(tool.path)' analyze capture.txt --egress egress.csv --format json | python3 -c '\(script)'"
+    }
     static let intervals = 8
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -59,11 +83,14 @@ struct IncidentFixture: Sendable {
         let runs = zip(scenarios, chosen).map { scenario, format in
             IncidentRun.Pending(scenario: scenario, format: format, seed: seed,
                                 directory: root.appendingPathComponent(scenario))
-        }
+        } + [IncidentRun.Pending(scenario: "incident", format: fixFormats[Int(seed % 3)], seed: seed,
+                                 directory: root.appendingPathComponent("burst"),
+                                 extra: ["--burst-at-onset", "--hostile-comments", "--fix", fixCommand(tool: try IncidentTool.url(context: context))])]
         let started = try runs.map { pending throws(IncidentFixtureError) in try pending.start() }
         var finished: [IncidentRun] = []
         for process in started { finished.append(try process.finish()) }
-        return IncidentFixture(seed: seed, incident: finished[0], healthy: finished[1], outage: finished[2])
+        return IncidentFixture(seed: seed, incident: finished[0], healthy: finished[1], outage: finished[2],
+                               burst: finished[3])
     }
 
     private static func chooseSeed() throws(IncidentFixtureError) -> UInt64 {
@@ -167,14 +194,15 @@ struct IncidentRun: Sendable {
         var format: String
         var seed: UInt64
         var directory: URL
+        var extra: [String] = []
 
         func start() throws(IncidentFixtureError) -> Started {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: IncidentFixture.findInPath("bash") ?? "/bin/bash")
             process.arguments = [IncidentFixture.script.path, "--out", directory.path, "--seed", String(seed),
                                  "--format", format, "--scenario", scenario,
-                                 "--intervals", String(IncidentFixture.intervals)]
-            let logURL = directory.deletingLastPathComponent().appendingPathComponent("\(scenario).log")
+                                 "--intervals", String(IncidentFixture.intervals)] + extra
+            let logURL = directory.deletingLastPathComponent().appendingPathComponent("\(directory.lastPathComponent).log")
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)

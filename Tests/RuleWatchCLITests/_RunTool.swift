@@ -27,7 +27,7 @@ enum Tool {
     static let corpus = repoRoot.appendingPathComponent("Tests/Corpus")
 
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
-                    in directory: URL? = nil) throws -> ToolRun {
+                    in directory: URL? = nil, executable: URL = Tool.executable) throws -> ToolRun {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

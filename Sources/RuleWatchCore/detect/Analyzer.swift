@@ -15,11 +15,13 @@ public struct Analyzer {
     ///     used, without those an estimate from the pods' `# tcp` counters (`PassiveEgress`),
     ///     and without those the rules' counters alone.
     ///   - filter: the snapshots and findings to keep.
+    ///   - timeline: also gather what a drawn report needs (`AnalysisTimeline`): one more
+    ///     pass over the rules.
     public func analyze(_ history: CaptureHistory, egress: EgressSeries? = nil,
-                        filter: AnalysisFilter = AnalysisFilter()) -> AnalysisResult {
+                        filter: AnalysisFilter = AnalysisFilter(), timeline: Bool = false) -> AnalysisResult {
         let window = Self.window(history, filter)
-        let timeline = EgressTimeline(history: history, csv: egress)
-        let context = AnalysisContext(history: history, timeline: timeline, thresholds: config.thresholds, window: window)
+        let egress = EgressTimeline(history: history, csv: egress)
+        let context = AnalysisContext(history: history, timeline: egress, thresholds: config.thresholds, window: window)
         var climb = ClimbWithEgressDropDetector()
         var newRule = NewRuleDetector()
         var hazard = HazardDetector()
@@ -50,8 +52,10 @@ public struct Analyzer {
             return !ignores.contains { $0.matches(f) }
         }
         findings.sort(by: Finding.ranksBefore)
-        return AnalysisResult(snapshots: window.count, rules: ruleCount, findings: findings,
-                              egressSource: timeline.source, egressNamespaces: timeline.passiveNamespaces)
+        let entries = Self.entries(findings, context)
+        return AnalysisResult(snapshots: window.count, rules: ruleCount, findings: findings, entries: entries,
+                              timeline: timeline ? Self.timeline(findings, context) : AnalysisTimeline(),
+                              egressSource: egress.source, egressNamespaces: egress.passiveNamespaces)
     }
 
     /// Egress fell and no diverting or discarding rule climbed with it: an outage of the far

@@ -138,6 +138,7 @@ struct ClimbWithEgressDropDetector: Detector {
     mutating func findings(in context: AnalysisContext) -> [Finding] {
         var out: [Finding] = []
         var critical: [Int: (score: Double, appearedAt: Int?, onset: Int, drop: Int)] = [:]
+        let risers = newRisers(context)
         for c in climbs {
             let r = context.rule(c.rule)
             let cls = context.targetClasses[c.rule]
@@ -151,6 +152,16 @@ struct ClimbWithEgressDropDetector: Detector {
             let severity: Severity
             let score: Double
             let predecessor = takeover(c, context)
+            let explainedBy = cls == .divert && !r.isPolicy && predecessor == nil
+                ? Self.burstExplainedBy(c, risers: risers, context) : []
+            if !explainedBy.isEmpty {
+                // An established service DNAT whose traffic stepped up as egress fell while new
+                // diverting rules rose from zero: a burst to a far endpoint that kept answering
+                // (retry storms look like this), not what broke egress.
+                out.append(finding(c, severity: .warning, score: 0.35 + 0.1 * q, hazard: hazard, replacing: nil,
+                                   burstBeside: explainedBy, context))
+                continue
+            }
             if cls.isHarmful && !r.isPolicy && predecessor == nil {
                 severity = .critical
                 score = 0.8 + 0.2 * q
@@ -208,6 +219,38 @@ struct ClimbWithEgressDropDetector: Detector {
         return out
     }
 
+    /// Per drop, the diverting rules that appeared at its onset and rose from zero with it
+    /// (an installer's new rules): when there are some, they explain the drop.
+    private func newRisers(_ context: AnalysisContext) -> [Int: [Int]] {
+        var out: [Int: [Int]] = [:]
+        for c in climbs where c.risesFromZero && context.targetClasses[c.rule] == .divert && !context.rule(c.rule).isPolicy {
+            guard let at = c.appearedAt, abs(at - c.onset) <= 1, takeover(c, context) == nil else { continue }
+            out[c.drop, default: []].append(c.rule)
+        }
+        return out
+    }
+
+    /// The new rules that explain `c`'s drop when `c` is an established rule sending traffic
+    /// on to a remote address (a DNAT to an endpoint, not a REDIRECT to a dead local port);
+    /// empty when it is not, or when no new rule rose with the drop.
+    static func burstExplainedBy(_ c: Climb, risers: [Int: [Int]], _ context: AnalysisContext) -> [Int] {
+        guard let others = risers[c.drop]?.filter({ $0 != c.rule }), !others.isEmpty else { return [] }
+        if let at = c.appearedAt, at >= c.onset - 1 { return [] }
+        let r = context.rule(c.rule)
+        guard r.target.uppercased() == "DNAT", let to = r.traits.divertsTo, isRemote(to) else { return [] }
+        return others
+    }
+
+    /// `192.168.250.20:8080` is remote; `:47443`, `127.0.0.1:8080`, `[::1]:80` are the node's own.
+    static func isRemote(_ destination: String) -> Bool {
+        var host = Substring(destination)
+        if host.hasPrefix("[") { host = host.dropFirst().prefix { $0 != "]" } } else if host.filter({ $0 == ":" }).count == 1 {
+            host = host.prefix { $0 != ":" }
+        }
+        if host.isEmpty || host.hasPrefix("127.") || host == "::1" || host == "localhost" || host == "0.0.0.0" { return false }
+        return true
+    }
+
     /// The rule `c`'s rule took over from, if it appeared just as a rule of the same table and
     /// target, printed the same but for its numbers (addresses, ports, chain hashes), left.
     private func takeover(_ c: Climb, _ context: AnalysisContext) -> Int? {
@@ -263,12 +306,13 @@ struct ClimbWithEgressDropDetector: Detector {
     }
 
     private func finding(_ c: Climb, severity: Severity, score: Double, hazard: Bool, replacing predecessor: Int?,
-                         _ context: AnalysisContext) -> Finding {
+                         burstBeside explainedBy: [Int] = [], _ context: AnalysisContext) -> Finding {
         let r = context.rule(c.rule)
         let table = context.table(of: r)
         let drop = context.drops[c.drop]
         var text = Explanation.action(r, chain: context.chain(of: r), table: table, targetClass: context.targetClasses[c.rule])
-        let how = c.risesFromZero ? "began to climb from zero" : "stepped up \(Self.factor(c.after, c.before))"
+        let how = c.risesFromZero && (explainedBy.isEmpty || c.before == 0)
+            ? "began to climb from zero" : "stepped up \(Self.factor(c.after, c.before))"
         text += " Its counter \(how) at \(Explanation.clock(context.time(c.onset))), when egress success fell from \(Explanation.percent(drop.before)) to \(Explanation.percent(drop.during))."
         if r.isPolicy && Self.switched(c) {
             text += " The chain's policy became \(r.target) at \(Explanation.clock(context.time(c.appearedAt!))): what no rule above lets through is dropped now."
@@ -276,7 +320,12 @@ struct ClimbWithEgressDropDetector: Detector {
         if let predecessor {
             text += " It replaced rule \(context.rule(predecessor).id), which left in the same interval (a rewrite, such as kube-proxy moving a service to a new endpoint), and carries its traffic on: not what broke egress."
         }
-        if context.targetClasses[c.rule].isHarmful {
+        if !explainedBy.isEmpty {
+            let ids = explainedBy.map { context.rule($0).id }.joined(separator: ", ")
+            let to = r.traits.divertsTo ?? "a remote address"
+            text += " But it is an established rule that sends its traffic on to a remote destination (\(to)) rather than to a dead local port, and new diverting rules that rose from zero at the same moment (rule \(ids)) explain the drop: a burst through a service (such as a retry storm), not a culprit."
+        }
+        if context.targetClasses[c.rule].isHarmful && explainedBy.isEmpty {
             text += Explanation.packetsMeaning(packets: c.packets, bytes: c.bytes,
                                                connections: Explanation.countsConnections(r, table: table))
         }
@@ -294,6 +343,10 @@ struct ClimbWithEgressDropDetector: Detector {
         ]
         if let at = c.appearedAt { evidence.append(EvidenceField("appeared", .time(context.time(at)))) }
         if let predecessor { evidence.append(EvidenceField("replaces", .string(context.rule(predecessor).id))) }
+        if !explainedBy.isEmpty {
+            evidence.append(EvidenceField("established", .bool(true)))
+            evidence.append(EvidenceField("explained_by", .array(explainedBy.map { .string(context.rule($0).id) })))
+        }
         if let to = r.traits.divertsTo { evidence.append(EvidenceField("diverts_to", .string(to))) }
         evidence.append(EvidenceField("deltas", .array(c.evidence)))
         return context.finding("climb-with-egress-drop", severity, score: score, rule: c.rule,

@@ -6,29 +6,130 @@ extension AnalysisResult {
     public func text(color: Bool = false, width: Int = 80) -> String {
         let width = max(40, width)
         var out = summaryLine() + "\n" + (egressLine ?? egressSource.phrase) + "\n"
-        for f in findings {
+        let byID = Dictionary(entries.map { (lead($0).ruleID, $0) }, uniquingKeysWith: { a, _ in a })
+        for entry in entries {
+            let f = lead(entry)
             out += "\n"
-            let label = f.severity.rawValue.uppercased()
-            let painted = color ? Self.paint(label, f.severity) : label
-            let head = "\(painted)  \(f.kind)  score \(Self.decimals(f.score))"
-            let headWidth = label.count + f.kind.count + 12
-            if let since = f.since {
-                let when = "since \(CivilTime.iso8601(nanoseconds: since))"
-                out += headWidth + 2 + when.count <= width ? head + "  " + when + "\n" : head + "\n  " + when + "\n"
-            } else {
-                out += head + "\n"
-            }
-            var place = f.table.isEmpty ? "" : "\(f.table)/\(f.chain)"
-            if !f.target.isEmpty { place += " \(f.target)" }
+            let label = entry.isConsequence ? "DOWNSTREAM" : f.severity.rawValue.uppercased()
+            let painted = color ? Self.paint(label, entry.isConsequence ? .info : f.severity) : label
+            var place = f.table.isEmpty ? "" : Self.safe("\(f.table)/\(f.chain)")
+            if !f.target.isEmpty { place += " " + Self.safe(f.target) }
             if !f.ruleID.isEmpty { place += "  rule \(f.ruleID)" }
-            if !place.isEmpty { out += "  " + Self.clip(place, width - 2) + "\n" }
-            if !f.rule.isEmpty { out += "  " + Self.clip(Self.oneLine(f.rule), width - 2) + "\n" }
+            out += painted + "  " + Self.clip(place.isEmpty ? f.kind : place, width - label.count - 2) + "\n"
+            var kinds = entry.findings.map { "\(findings[$0].kind) \(Self.decimals(findings[$0].score))" }.joined(separator: ", ")
+            if let since = f.since { kinds += "; since \(CivilTime.iso8601(nanoseconds: since))" }
+            for line in Self.wrap(kinds, width - 2) { out += "  " + line + "\n" }
+            if !f.rule.isEmpty { out += "  " + Self.clip(Self.safe(f.rule), width - 2) + "\n" }
+            if entry.isConsequence {
+                let of = entry.consequenceOf.map { id -> String in
+                    guard let c = byID[id] else { return "rule \(id)" }
+                    let cf = lead(c)
+                    return "rule \(id) (\(Self.safe(cf.table))/\(Self.safe(cf.chain)) \(Self.safe(cf.target)))"
+                }.joined(separator: " and ")
+                let text = "Carries on downstream the traffic that \(of) sent its way: its counter climbed with the culprit's, so it is a consequence, not a suspect."
+                for line in Self.wrap(text, width - 2) { out += "  " + line + "\n" }
+                continue
+            }
             for line in Self.wrap(f.explanation, width - 2) { out += "  " + line + "\n" }
             if let e = Self.evidenceLine(f) {
                 for line in Self.wrap(e, width - 2) { out += "  " + (color ? "\u{1B}[2m\(line)\u{1B}[0m" : line) + "\n" }
             }
+            let downstream = entries.filter { $0.consequenceOf.contains(f.ruleID) && !f.ruleID.isEmpty }
+            if !downstream.isEmpty {
+                let names = downstream.map { d -> String in
+                    let df = lead(d)
+                    return "\(Self.safe(df.table))/\(Self.safe(df.chain)) \(Self.safe(df.target)) (\(df.ruleID))"
+                }.joined(separator: ", ")
+                for line in Self.wrap("Downstream, carrying its traffic (not suspects): " + names, width - 2) {
+                    out += "  " + line + "\n"
+                }
+            }
+            if let steps = entry.nextSteps { out += Self.nextSteps(steps, width: width) }
         }
         return out
+    }
+
+    /// The commands, each whole: a long one continues on the next line after ` \\`, as a
+    /// shell reads it, so it can be pasted as printed.
+    static func nextSteps(_ s: NextSteps, width: Int) -> String {
+        var out = "  Next steps (printed, never run by rulewatch):\n"
+        func block(_ title: String, _ commands: [String]) {
+            for (i, c) in commands.enumerated() {
+                let head = i == 0 ? "    " + title + String(repeating: " ", count: max(1, 9 - title.count)) : String(repeating: " ", count: 13)
+                let lines = commandLines(c, width - 13)
+                out += head + lines[0] + "\n"
+                for l in lines.dropFirst() { out += String(repeating: " ", count: 15) + l + "\n" }
+            }
+        }
+        block("confirm", s.confirm)
+        block("watch", s.watch)
+        block("undo", s.undoConfirm)
+        block("check", s.check)
+        block("remove", s.remove)
+        for line in wrap(s.note, width - 4) { out += "    " + line + "\n" }
+        return out
+    }
+
+    /// Breaks a command at blanks outside quotes, each line but the last ending ` \\`.
+    static func commandLines(_ command: String, _ width: Int) -> [String] {
+        let safeCommand = safe(command)
+        var words: [String] = []
+        var word = ""
+        var quote: Character?
+        for ch in safeCommand {
+            if let q = quote {
+                word.append(ch)
+                if ch == q { quote = nil }
+            } else if ch == " " {
+                if !word.isEmpty { words.append(word); word = "" }
+            } else {
+                if ch == "'" || ch == "\"" { quote = ch }
+                word.append(ch)
+            }
+        }
+        if !word.isEmpty { words.append(word) }
+        var lines: [String] = []
+        var line = ""
+        for w in words {
+            if line.isEmpty {
+                line = w
+            } else if line.count + 1 + w.count + 2 <= max(20, width) {
+                line += " " + w
+            } else {
+                lines.append(line + " \\")
+                line = w
+            }
+        }
+        lines.append(line)
+        return lines
+    }
+
+    /// Control characters from a dump made visible (`\x1b`), so that a rule's comment can
+    /// neither recolour nor move the reader's terminal; bidi overrides too, which could make
+    /// a rule read other than it is.
+    static func safe(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: isUnsafe) else { return s }
+        var out = ""
+        for scalar in s.unicodeScalars {
+            if isUnsafe(scalar) {
+                let hex = String(scalar.value, radix: 16)
+                out += scalar.value < 0x100 ? "\\x" + (hex.count < 2 ? "0" : "") + hex
+                    : "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// `s` with its control characters (and bidi overrides) written as `\x1b`, `\u202e`:
+    /// for any report that shows a dump's text.
+    public static func visible(_ s: String) -> String { safe(s) }
+
+    static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029 || (0x200E...0x200F).contains(v)
+            || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
     }
 
     func summaryLine() -> String {
@@ -39,7 +140,11 @@ extension AnalysisResult {
             let n = findings.filter { $0.severity == s }.count
             return n == 0 ? nil : "\(n) \(s.rawValue)"
         }
-        return "\(snapshots) snapshot\(snapshots == 1 ? "" : "s"), \(rules) rule\(rules == 1 ? "" : "s"): \(counts.joined(separator: ", "))"
+        let downstream = entries.filter(\.isConsequence).count
+        var told = "\(snapshots) snapshot\(snapshots == 1 ? "" : "s"), \(rules) rule\(rules == 1 ? "" : "s"): \(counts.joined(separator: ", "))\n"
+        told += "\(findings.count) finding\(findings.count == 1 ? "" : "s") about \(entries.count) rule\(entries.count == 1 ? "" : "s")"
+        if downstream > 0 { told += ", \(downstream) of them downstream of the culprits" }
+        return told + "."
     }
 
     /// The numbers that matter most, on one line: packets per interval and egress.
@@ -71,7 +176,7 @@ extension AnalysisResult {
         switch v {
         case .int(let i): return String(i)
         case .double(let d): return decimals(d)
-        case .string(let s): return s
+        case .string(let s): return safe(s)
         case .bool(let b): return b ? "yes" : "no"
         case .null: return "-"
         case .array(let a): return a.map(render).joined(separator: ",")
@@ -100,7 +205,7 @@ extension AnalysisResult {
     }
 
     static func oneLine(_ s: String) -> String {
-        String(s.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 })
+        safe(String(s.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }))
     }
 
     static func clip(_ s: String, _ width: Int) -> String {

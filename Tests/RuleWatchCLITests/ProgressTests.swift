@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// Progress on standard error: drawn when it is a terminal (here a pseudo-terminal python's
+/// `pty` opens), absent when it is a pipe.
+@Suite struct ProgressTests {
+    /// A capture of about 36 MB: the parser reports progress every 32 MiB.
+    static func bigCapture(in dir: URL) throws -> URL {
+        let sample = try Data(contentsOf: Tool.repoRoot.appendingPathComponent("Samples/incident/capture.txt"))
+        var data = Data()
+        data.reserveCapacity(36_000_000)
+        while data.count < 36_000_000 { data.append(sample) }
+        let url = dir.appendingPathComponent("big.txt")
+        try data.write(to: url)
+        return url
+    }
+
+    @Test func progressShowsBytesRateAndTimeLeftOnATerminal() throws {
+        let dir = try Tool.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let capture = try Self.bigCapture(in: dir)
+        // stderr on a pseudo-terminal, stdout on a pipe; prints what the terminal received.
+        let script = """
+            import os, pty, subprocess, sys
+            m, s = pty.openpty()
+            p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=s)
+            os.close(s)
+            out = b""
+            while True:
+                try:
+                    chunk = os.read(m, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            sys.stdout.buffer.write(out)
+            sys.exit(p.wait())
+            """
+        let run = try Tool.run(["-c", script, Tool.executable.path, "parse", "--summary", capture.path],
+                               executable: URL(fileURLWithPath: "/usr/bin/python3"))
+        #expect(run.status == 0, "\(run.stderr)")
+        let shown = run.stdout
+        #expect(shown.contains("reading: 32 of 34 MiB (93%)"), "\(shown.debugDescription)")
+        #expect(shown.contains(" MiB/s, ") && shown.contains(" s left"), "\(shown.debugDescription)")
+        // The line is wiped before the run ends, so the prompt comes back clean.
+        #expect(shown.hasSuffix("\r\u{1B}[K"), "\(shown.debugDescription)")
+    }
+
+    @Test func noProgressWhenStandardErrorIsNotATerminal() throws {
+        let dir = try Tool.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let capture = try Self.bigCapture(in: dir)
+        let run = try Tool.run(["parse", "--summary", capture.path])
+        #expect(run.status == 0)
+        #expect(run.stderr.isEmpty, "\(run.stderr.debugDescription)")
+        #expect(run.stdout.hasPrefix("snapshots="))
+    }
+}

@@ -35,8 +35,10 @@ extension RuleWatch {
             Examples:
               rulewatch analyze capture.txt --egress egress.csv
               rulewatch analyze capture.txt.gz --format json | jq '.findings[0]'
-              rulewatch analyze capture.txt --egress egress.csv --format html --output incident.html
-              rulewatch analyze capture.txt --format json | jq -r '.entries[0].next_steps.remove[]'
+              rulewatch analyze capture.txt --egress egress.csv \\
+                  --format html --output incident.html
+              rulewatch analyze capture.txt --format json \\
+                  | jq -r '.entries[0].next_steps.remove[]'
               rulewatch analyze capture.txt --fail-on critical \\
                   --ignore 'nat/PREROUTING/DNAT~10\\.96\\.0\\.10'
 

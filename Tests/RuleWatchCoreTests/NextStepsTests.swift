@@ -36,6 +36,6 @@ import Testing
         let text = AnalysisResult(snapshots: 2, rules: 1, findings: [f]).text(width: 200)
         #expect(!text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || $0.value == 0x7F || $0.value == 0x202E })
         #expect(text.contains("PRE\\x1b[2JROUTING"))
-        #expect(text.split(separator: "\n")[2].hasPrefix("CRITICAL  nat/PRE"))
+        #expect(text.split(separator: "\n")[3].hasPrefix("CRITICAL  nat/PRE"))
     }
 }

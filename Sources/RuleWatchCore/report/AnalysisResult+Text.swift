@@ -6,6 +6,7 @@ extension AnalysisResult {
     public func text(color: Bool = false, width: Int = 80) -> String {
         let width = max(40, width)
         var out = summaryLine() + "\n" + (egressLine ?? egressSource.phrase) + "\n"
+        if let grouping = groupingLine() { out += grouping + "\n" }
         let byID = Dictionary(entries.map { (lead($0).ruleID, $0) }, uniquingKeysWith: { a, _ in a })
         for entry in entries {
             let f = lead(entry)
@@ -140,9 +141,15 @@ extension AnalysisResult {
             let n = findings.filter { $0.severity == s }.count
             return n == 0 ? nil : "\(n) \(s.rawValue)"
         }
+        return "\(snapshots) snapshot\(snapshots == 1 ? "" : "s"), \(rules) rule\(rules == 1 ? "" : "s"): \(counts.joined(separator: ", "))"
+    }
+
+    /// How the findings group by rule: `12 findings about 10 rules, 3 of them downstream of
+    /// the culprits.`; `nil` without findings.
+    func groupingLine() -> String? {
+        guard !findings.isEmpty else { return nil }
         let downstream = entries.filter(\.isConsequence).count
-        var told = "\(snapshots) snapshot\(snapshots == 1 ? "" : "s"), \(rules) rule\(rules == 1 ? "" : "s"): \(counts.joined(separator: ", "))\n"
-        told += "\(findings.count) finding\(findings.count == 1 ? "" : "s") about \(entries.count) rule\(entries.count == 1 ? "" : "s")"
+        var told = "\(findings.count) finding\(findings.count == 1 ? "" : "s") about \(entries.count) rule\(entries.count == 1 ? "" : "s")"
         if downstream > 0 { told += ", \(downstream) of them downstream of the culprits" }
         return told + "."
     }

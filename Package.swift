@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
     ],
     targets: [
         // zlib, for reading `.gz` captures; a system library, not a package.
@@ -18,14 +19,27 @@ let package = Package(
             name: "RuleWatchCore",
             dependencies: ["CZlib"]
         ),
+        // setns(2), which Swift's Glibc module leaves out (it needs _GNU_SOURCE).
+        .target(name: "CNamespace"),
+        // On the node: runs iptables-save and nft (each table taken once) and probes egress.
+        .target(
+            name: "RuleWatchNode",
+            dependencies: [
+                "RuleWatchCore",
+                "CNamespace",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
         .executableTarget(
             name: "rulewatch",
             dependencies: [
                 "RuleWatchCore",
+                "RuleWatchNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "RuleWatchCoreTests", dependencies: ["RuleWatchCore"]),
         .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch"]),
+        .testTarget(name: "RuleWatchNodeTests", dependencies: ["RuleWatchNode", "RuleWatchCore"]),
     ]
 )

@@ -40,6 +40,7 @@ let package = Package(
         ),
         .testTarget(name: "RuleWatchCoreTests", dependencies: ["RuleWatchCore"]),
         .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch"]),
-        .testTarget(name: "RuleWatchNodeTests", dependencies: ["RuleWatchNode", "RuleWatchCore"]),
+        // Real-kernel tests of collect: they run the built `rulewatch` inside namespaces of their own.
+        .testTarget(name: "RuleWatchNodeTests", dependencies: ["RuleWatchNode", "RuleWatchCore", "rulewatch"]),
     ]
 )

@@ -5,10 +5,12 @@ let package = Package(
     name: "rulewatch",
     products: [
         .library(name: "RuleWatchCore", targets: ["RuleWatchCore"]),
+        .library(name: "RuleWatchStore", targets: ["RuleWatchStore"]),
         .executable(name: "rulewatch", targets: ["rulewatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
     ],
     targets: [
@@ -18,6 +20,11 @@ let package = Package(
         .target(
             name: "RuleWatchCore",
             dependencies: ["CZlib"]
+        ),
+        // The node's history on disk: SQLite through GRDB, system libsqlite3.
+        .target(
+            name: "RuleWatchStore",
+            dependencies: ["RuleWatchCore", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // setns(2), which Swift's Glibc module leaves out (it needs _GNU_SOURCE).
         .target(name: "CNamespace"),
@@ -34,13 +41,15 @@ let package = Package(
             name: "rulewatch",
             dependencies: [
                 "RuleWatchCore",
+                "RuleWatchStore",
                 "RuleWatchNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "RuleWatchCoreTests", dependencies: ["RuleWatchCore"]),
-        .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch"]),
+        .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch", "RuleWatchStore"]),
+        .testTarget(name: "RuleWatchStoreTests", dependencies: ["RuleWatchStore", "RuleWatchCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Real-kernel tests of collect: they run the built `rulewatch` inside namespaces of their own.
-        .testTarget(name: "RuleWatchNodeTests", dependencies: ["RuleWatchNode", "RuleWatchCore", "rulewatch"]),
+        .testTarget(name: "RuleWatchNodeTests", dependencies: ["RuleWatchNode", "RuleWatchCore", "RuleWatchStore", "rulewatch"]),
     ]
 )

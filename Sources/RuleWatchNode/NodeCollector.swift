@@ -27,9 +27,13 @@ import RuleWatchCore
 /// standard error and the rest still taken.
 public struct NodeCollector: Sendable {
     public var runner: ToolRunner
+    /// Read every network namespace's TCP counters (`TCPNamespaceReader`) into the
+    /// capture's `# tcp` lines: the egress signal when no probe is given.
+    public var readsTCPCounters: Bool
 
-    public init(runner: ToolRunner = ToolRunner()) {
+    public init(runner: ToolRunner = ToolRunner(), readsTCPCounters: Bool = true) {
         self.runner = runner
+        self.readsTCPCounters = readsTCPCounters
     }
 
     /// Takes the node's tables now.
@@ -37,9 +41,12 @@ public struct NodeCollector: Sendable {
     public func collect(probe: EgressProbe? = nil) async -> NodeCapture {
         var capture = NodeCapture(time: Self.now())
         async let probed = Self.run(probe)
+        // Read with the timestamp, before the dumps: the counters are the interval's end.
+        // The host's own namespace first, then the pods', one line each.
+        if readsTCPCounters {
+            capture.tcpLines = TCPNamespaceReader.readAll().map(\.line)
+        }
         await takeTables(into: &capture)
-        // Issue 16's readings belong here: `capture.tcpLines`, one line per namespace,
-        // the host's own first. They are written after the timestamp and egress lines.
         switch await probed {
         case nil:
             break

@@ -9,8 +9,10 @@ extension RuleWatch {
             Reads a capture of periodic counter dumps (any format `parse` reads), works out each \
             rule's packet and byte deltas per interval, and lines them up with the egress success \
             rate: from `--egress CSV` (a header `time,ok,total`, a row per interval, ISO 8601 \
-            times), or from `# egress ok=N total=N` lines after the capture's timestamps. Without \
-            either it says what it can from the counters alone.
+            times), or from `# egress ok=N total=N` lines after the capture's timestamps, or else \
+            estimated from the pods' own TCP counters (`# tcp ns=ID active=N fails=N synretrans=N \
+            rsts=N` lines, which `collect` writes: "egress: passive, from N pod namespaces"). \
+            Without any it says what it can from the counters alone.
 
             Findings, most suspicious first: climb-with-egress-drop (a rule that diverts or drops \
             traffic began to climb when egress fell: critical), new-rule, hazard (a REDIRECT, \

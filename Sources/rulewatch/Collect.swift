@@ -1,45 +1,58 @@
 import ArgumentParser
 import RuleWatchCore
 import RuleWatchNode
+import RuleWatchStore
 
 extension RuleWatch {
     struct Collect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Take the node's firewall dumps now (the cron line).",
+            abstract: "Take the node's firewall dumps now, store them and tell new critical findings (the cron line).",
             discussion: """
             Finds the node's backends and takes each table once: `iptables -V` tells nf_tables \
             from legacy; `iptables-save -c` and `ip6tables-save -c` print iptables' tables (and \
             `iptables-legacy-save -c` too when iptables warns that legacy tables exist); `nft \
             list tables` names the rest (native nft tables, and the arp and bridge tables of \
             arptables-nft and ebtables-nft), each taken with `nft -j list table`. Under \
-            iptables-nft, nft lists iptables' tables as well: they are not asked twice.
+            iptables-nft, nft lists iptables' tables as well: they are not asked twice. Every \
+            network namespace's TCP counters are read too (the `# tcp` lines: the egress \
+            signal when there is no probe).
 
             The tools are looked up in PATH (a cron job's PATH may lack /usr/sbin: set it). \
             Each runs under --timeout. A tool the node lacks is skipped with a note; one that \
             fails or times out is reported on standard error with what it printed there, the \
-            rest is still taken, and the exit status is 74.
+            rest is still taken and stored, and the exit status is 74.
 
             --egress-probe opens --probe-connections TCP connections to each HOST:PORT and \
-            writes how many succeeded as the snapshot's `# egress ok=N total=N`. Give \
-            --probe-netns with a pod's network namespace (a name under /var/run/netns, or a \
-            pod process's pid): a probe from the node's own namespace leaves through OUTPUT \
-            and cannot see a PREROUTING rule like the one that REDIRECTed pods' port 443 to \
-            nowhere, and is warned about.
+            records how many succeeded as the snapshot's egress. Give --probe-netns with a \
+            pod's network namespace (a name under /var/run/netns, or a pod process's pid): a \
+            probe from the node's own namespace leaves through OUTPUT and cannot see a \
+            PREROUTING rule like the one that REDIRECTed pods' port 443 to nowhere, and is \
+            warned about.
 
-            The snapshot is written in the capture text every command reads: a timestamp \
-            line, `# egress`, `# collect:` lines saying what the run found (notes and warnings \
-            are also shown on standard error when it is a terminal), then the dumps. \
-            `collect --print >> capture.txt` appends it to a rolling capture.
+            The snapshot is stored (--store, --source as for ingest), then the analyzer runs \
+            over the last --window of the stored history and prints the critical findings the \
+            history up to the previous snapshot did not have: silent when nothing is new, so \
+            cron mails only news. --fail-on looks at every finding of that analysis, as in \
+            analyze. Notes and warnings about the run are written as `# collect:` lines in the \
+            snapshot and shown on standard error only when it is a terminal.
+
+            --print writes the snapshot to standard output as capture text instead of storing \
+            it: a timestamp line, `# egress`, `# tcp` and `# collect:` lines, then the dumps \
+            (`collect --print >> capture.txt` keeps a rolling capture that ingest reads).
 
             Examples:
+              rulewatch collect --egress-probe 10.96.0.1:443,1.1.1.1:443 --probe-netns cni-1234
               rulewatch collect --print >> /var/log/rulewatch/capture.txt
-              rulewatch collect --print --egress-probe 10.96.0.1:443,1.1.1.1:443 --probe-netns cni-1234
+              rulewatch collect --fail-on critical --ignore 'nat/PREROUTING/DNAT~10\\.96\\.0\\.10'
 
-            Exit status: 0 done; 64 usage; 74 a tool failed or timed out, or the probe could \
-            not run (what could be taken is still written).
+            Exit status: 0 done; 1 a finding at or above --fail-on; 64 usage; 65 not a store; \
+            74 a tool failed or timed out, the probe could not run, or the store cannot be \
+            written (what could be taken is still stored).
             """)
 
-        @Flag(name: .customLong("print"), help: "Write the snapshot to standard output, as capture text.")
+        @OptionGroup var storeOptions: StoreOptions
+
+        @Flag(name: .customLong("print"), help: "Write the snapshot to standard output, as capture text, instead of storing it.")
         var printCapture = false
 
         @Option(help: ArgumentHelp("Seconds each tool may run before it is killed.", valueName: "seconds"))
@@ -60,14 +73,21 @@ extension RuleWatch {
         @Option(name: .customLong("probe-timeout"), help: ArgumentHelp("Seconds a probe connection may take.", valueName: "seconds"))
         var probeTimeout: Double = 2
 
+        @Option(help: ArgumentHelp("How much stored history the analysis looks at, back from this snapshot (30m, 2h, 1d), unless --since says.",
+                                   valueName: "duration"))
+        var window = "2h"
+
+        @OptionGroup var analysis: AnalysisOptions
+
         func validate() throws {
-            guard printCapture else {
-                throw ValidationError("give --print: collect writes the snapshot to standard output")
-            }
             guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
             guard probeTimeout > 0, probeTimeout.isFinite else { throw ValidationError("--probe-timeout must be a positive number of seconds") }
             guard (1 ... 1000).contains(probeConnections) else { throw ValidationError("--probe-connections must be 1 to 1000") }
             if probeNetns != nil && egressProbe == nil { throw ValidationError("--probe-netns needs --egress-probe") }
+            guard let w = TimeArgument.duration(window), w > 0 else {
+                throw ValidationError("--window '\(window)' is not a duration: give one such as 30m, 2h or 1d")
+            }
+            try analysis.validate(zone: .utc)
             _ = try probe()
         }
 
@@ -95,12 +115,61 @@ extension RuleWatch {
             report(capture.messages)
             if printCapture {
                 Terminal.standardOutput.write(String(decoding: capture.text(), as: UTF8.self))
+            } else {
+                try store(capture)
             }
             if capture.hasErrors { throw ExitCode(74) }
         }
 
+        /// Stores the snapshot, then tells what is newly critical.
+        private func store(_ capture: NodeCapture) throws {
+            let store = try storeOptions.open(create: true)
+            let source = storeOptions.sourceName
+            let outcome = try StoreOptions.reportingStoreErrors {
+                try Terminal.reportingCaptureErrors {
+                    try store.ingest(bytes: capture.text(), name: "collect", request: IngestRequest(source: source)) { warning in
+                        Terminal.standardError.write(warning.description + "\n")
+                    }
+                }
+            }
+            for t in outcome.older {
+                Terminal.standardError.write("warning: collect: \(source): the snapshot of \(CivilTime.iso8601(nanoseconds: t)) is older than the newest stored (is the clock right?): not stored\n")
+            }
+            guard let time = outcome.stored.last else {
+                if Terminal.standardError.isTerminal, let t = outcome.alreadyStored.first {
+                    Terminal.standardError.write("note: collect: \(source) already has a snapshot at \(CivilTime.iso8601(nanoseconds: t)): nothing stored\n")
+                }
+                return
+            }
+            let config = try analysis.analyzerConfig()
+            var filter = try analysis.filter(zone: .utc)
+            filter.since = filter.since ?? time - TimeArgument.duration(window)!
+            if filter.until.map({ $0 < time }) ?? false { filter.until = nil }
+            let (current, previous) = try StoreOptions.reportingStoreErrors {
+                let history = try store.history(source: source, since: filter.since, until: time)
+                let current = Analyzer(config: config).analyze(history, egress: nil, filter: filter)
+                // The same analysis one snapshot earlier: what a previous run would have said.
+                let earlier = try store.snapshots(source: source, since: filter.since, until: time).map(\.time).filter { $0 < time }.max()
+                let previous = try earlier.map { until -> AnalysisResult in
+                    var f = filter
+                    f.until = until
+                    return Analyzer(config: config).analyze(try store.history(source: source, since: f.since, until: until), egress: nil, filter: f)
+                }
+                return (current, previous)
+            }
+            let news = NewFindings.new(in: current, since: previous)
+            if !news.isEmpty {
+                let out = Terminal.standardOutput
+                var told = current
+                told.findings = news
+                out.write("\(source): new critical finding\(news.count == 1 ? "" : "s") at \(CivilTime.iso8601(nanoseconds: time)):\n")
+                out.write(told.text(color: out.wantsColor, width: out.isTerminal ? out.columns : 80))
+            }
+            try analysis.exitIfFailing(current)
+        }
+
         /// Errors always go to standard error (cron mails them); notes and warnings only to a
-        /// person at a terminal, since the capture keeps them as `# collect:` lines anyway.
+        /// person at a terminal, since the snapshot keeps them as `# collect:` lines anyway.
         private func report(_ messages: [CollectMessage]) {
             let err = Terminal.standardError
             for m in messages where m.severity == .error || err.isTerminal {

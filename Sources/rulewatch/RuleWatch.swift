@@ -16,5 +16,5 @@ struct RuleWatch: AsyncParsableCommand {
         66 missing input; 74 read error.
         """,
         version: "0.1.0",
-        subcommands: [Parse.self, Analyze.self, Collect.self])
+        subcommands: [Parse.self, Analyze.self, Ingest.self, Collect.self, Report.self, History.self, Diff.self, Prune.self])
 }

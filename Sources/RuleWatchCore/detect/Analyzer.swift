@@ -12,13 +12,14 @@ public struct Analyzer {
 
     /// - Parameters:
     ///   - egress: the `--egress` CSV; without it the snapshots' inline `# egress` lines are
-    ///     used, and without those the counters alone.
+    ///     used, without those an estimate from the pods' `# tcp` counters (`PassiveEgress`),
+    ///     and without those the rules' counters alone.
     ///   - filter: the snapshots and findings to keep.
     public func analyze(_ history: CaptureHistory, egress: EgressSeries? = nil,
                         filter: AnalysisFilter = AnalysisFilter()) -> AnalysisResult {
         let window = Self.window(history, filter)
-        let context = AnalysisContext(history: history, timeline: EgressTimeline(history: history, csv: egress),
-                                      thresholds: config.thresholds, window: window)
+        let timeline = EgressTimeline(history: history, csv: egress)
+        let context = AnalysisContext(history: history, timeline: timeline, thresholds: config.thresholds, window: window)
         var climb = ClimbWithEgressDropDetector()
         var newRule = NewRuleDetector()
         var hazard = HazardDetector()
@@ -49,7 +50,8 @@ public struct Analyzer {
             return !ignores.contains { $0.matches(f) }
         }
         findings.sort(by: Finding.ranksBefore)
-        return AnalysisResult(snapshots: window.count, rules: ruleCount, findings: findings)
+        return AnalysisResult(snapshots: window.count, rules: ruleCount, findings: findings,
+                              egressSource: timeline.source, egressNamespaces: timeline.passiveNamespaces)
     }
 
     /// Egress fell and no diverting or discarding rule climbed with it: an outage of the far

@@ -93,9 +93,32 @@ struct ClimbWithEgressDropDetector: Detector {
         let quiet = Double(beforeMaxPackets) < t.climbMinPackets || beforeRate <= t.nearZero * afterRate
         let stepped = afterRate >= t.stepFactor * beforeRate
         guard quiet || stepped else { return nil }
-        return Climb(rule: series.rule, drop: drop, onset: c, risesFromZero: quiet, before: beforeRate, after: afterRate,
+        let onset = quiet || series.appearedAt != nil
+            ? Self.leadingOnset(series, climb: c, drop: context.drops[drop].onset, context) : c
+        return Climb(rule: series.rule, drop: drop, onset: onset, risesFromZero: quiet, before: beforeRate, after: afterRate,
                      appearedAt: series.appearedAt, packets: series.packets.last!.printed,
                      bytes: series.bytes.last!.printed, evidence: Self.deltaEvidence(series, around: c, context))
+    }
+
+    /// Where a climb from zero (or a new rule's climb) began: a rule put in near an interval's
+    /// end counts only a few packets in it (a DROP sees a SYN or two and their retries), under
+    /// `climb-min-packets` or too few to stand out, and climbs only in the next, where egress
+    /// falls. The climb found at `c` is moved back over such a lead-in: intervals right before
+    /// it in which the rule rose by at least a packet, starting where it appeared or had been
+    /// silent, no earlier than `onset-window` before the egress drop. It only dates a climb
+    /// already found; a rule that never climbs is never one.
+    static func leadingOnset(_ series: RuleSeries, climb c: Int, drop: Int, _ context: AnalysisContext) -> Int {
+        let earliest = max(context.window.lowerBound, drop - Int(context.thresholds.onsetWindow.rounded()))
+        var onset = c
+        while onset - 1 >= earliest, let d = series.delta(at: onset - 1), d.rose, d.packets > 0 {
+            onset -= 1
+        }
+        // The lead-in must start from silence: the rule's first interval, or one without packets.
+        if onset < c, let d = series.delta(at: onset), !d.appeared,
+           let before = series.delta(at: onset - 1), before.rose, before.packets > 0 {
+            return c
+        }
+        return onset
     }
 
     /// The rule's deltas from a few intervals before `snapshot` to a few after.

@@ -9,13 +9,17 @@ public struct SnapshotHeader: Sendable, Hashable {
     public var line: Int
     /// `# egress ok=N total=N` given inline after the snapshot's timestamp.
     public var egress: EgressSample?
+    /// `# tcp ns=ID ...` lines after the snapshot's timestamp: every namespace's TCP counters.
+    public var tcp: [TCPReading]
 
-    public init(index: Int, time: Int64?, source: String, line: Int, egress: EgressSample? = nil) {
+    public init(index: Int, time: Int64?, source: String, line: Int, egress: EgressSample? = nil,
+                tcp: [TCPReading] = []) {
         self.index = index
         self.time = time
         self.source = source
         self.line = line
         self.egress = egress
+        self.tcp = tcp
     }
 }
 

@@ -178,6 +178,16 @@ public struct CaptureParser {
                     }
                     continue
                 }
+                if text.hasPrefix("# tcp ") {
+                    if let reading = Self.tcp(text) {
+                        assembler.tcp(reading)
+                        sawMarkers = true
+                    } else {
+                        try assembler.warn(Diagnostic(.warning, file: name, line: line.number,
+                                                      "expected '# tcp ns=ID active=N fails=N synretrans=N rsts=N'"))
+                    }
+                    continue
+                }
                 if let detected = detect(text) {
                     try start(detected, with: line)
                     continue
@@ -255,5 +265,33 @@ public struct CaptureParser {
         }
         guard let ok, let total, ok <= total else { return nil }
         return EgressSample(ok: ok, total: total)
+    }
+
+    /// `# tcp ns=ID active=N fails=N synretrans=N rsts=N [refused=N]`; keys in any order,
+    /// unknown keys (counters a later version may add) skipped.
+    static func tcp(_ t: ByteSlice) -> TCPReading? {
+        var ns: String?
+        var active: UInt64?
+        var fails: UInt64?
+        var synRetrans: UInt64?
+        var rsts: UInt64?
+        var refused: UInt64 = 0
+        for field in t.dropFirst(6).fields() {
+            guard let eq = field.firstIndex(of: UInt8(ascii: "=")), eq > 0 else { return nil }
+            let key = field.slice(0, eq)
+            let value = field.dropFirst(eq + 1)
+            if key == "ns" {
+                guard !value.isEmpty else { return nil }
+                ns = value.string
+                continue
+            }
+            let known = key == "active" || key == "fails" || key == "synretrans" || key == "rsts" || key == "refused"
+            guard known else { continue }
+            guard let n = value.decimal else { return nil }
+            if key == "active" { active = n } else if key == "fails" { fails = n }
+            else if key == "synretrans" { synRetrans = n } else if key == "rsts" { rsts = n } else { refused = n }
+        }
+        guard let ns, let active, let fails, let synRetrans, let rsts, refused <= fails else { return nil }
+        return TCPReading(namespace: ns, active: active, fails: fails, synRetrans: synRetrans, rsts: rsts, refused: refused)
     }
 }

@@ -54,7 +54,7 @@ extension SaveScanner {
             readGeneratedBy(bytes.dropFirst(15))
             return .consumed
         }
-        if bytes.hasPrefix("# egress") { return .notMine }
+        if bytes.hasPrefix("# egress") || bytes.hasPrefix("# tcp ") { return .notMine }
         let body = bytes.dropFirst(1).trimmed
         if !body.isEmpty, _SectionStart.looksLikeTimestamp(body) { return .notMine }
         return .consumed

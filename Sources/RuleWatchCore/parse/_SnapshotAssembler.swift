@@ -16,6 +16,7 @@ struct _SnapshotAssembler<S: DumpSink>: TableReceiver {
     private var pendingTime: Int64?
     private var pendingLine = 0
     private var pendingEgress: EgressSample?
+    private var pendingTCP: [TCPReading] = []
     private var nextIndex = 0
     private var file = ""
     private var warningsInFile = 0
@@ -54,6 +55,11 @@ struct _SnapshotAssembler<S: DumpSink>: TableReceiver {
         pendingEgress = sample
     }
 
+    /// A `# tcp` line: one namespace's counters, for the snapshot the next table begins.
+    mutating func tcp(_ reading: TCPReading) {
+        pendingTCP.append(reading)
+    }
+
     mutating func receive(_ table: inout ParsedTable) throws {
         let key = TableKey(family: table.family, name: table.name)
         if current != nil && seen.contains(key) {
@@ -63,10 +69,11 @@ struct _SnapshotAssembler<S: DumpSink>: TableReceiver {
             let header = SnapshotHeader(index: nextIndex, time: pendingTime ?? table.generatedAt,
                                         source: table.source.isEmpty ? file : table.source,
                                         line: pendingTime != nil ? pendingLine : table.firstLine,
-                                        egress: pendingEgress)
+                                        egress: pendingEgress, tcp: pendingTCP)
             nextIndex += 1
             pendingTime = nil
             pendingEgress = nil
+            pendingTCP = []
             current = header
             try sink.pointee.beginSnapshot(header)
         }

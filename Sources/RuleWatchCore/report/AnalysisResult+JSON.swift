@@ -1,7 +1,9 @@
 extension AnalysisResult {
     /// `{"schema":1,"snapshots":N,"rules":N,"findings":[...]}` on one line, findings ranked,
     /// each with `kind`, `severity`, `score`, `rule_id`, `family`, `table`, `chain`, `target`,
-    /// `rule`, `since` (ISO 8601 UTC or null), `explanation` and `evidence`.
+    /// `rule`, `since` (ISO 8601 UTC or null), `explanation` and `evidence`; then
+    /// `egress_source` (`csv`, `inline`, `probe`, `passive` or `none`) and, for `passive`,
+    /// `egress_namespaces`.
     public func json() -> String {
         var w = JSONWriter()
         w.raw("{\"schema\":1,\"snapshots\":\(snapshots),\"rules\":\(rules),\"findings\":[")
@@ -22,7 +24,10 @@ extension AnalysisResult {
                 EvidenceField("evidence", .object(f.evidence)),
             ])
         }
-        w.raw("]}")
+        w.raw("],")
+        w.raw("\"egress_source\":\"\(egressSource.rawValue)\"")
+        if egressSource == .passive { w.raw(",\"egress_namespaces\":\(egressNamespaces)") }
+        w.raw("}")
         return w.output
     }
 }

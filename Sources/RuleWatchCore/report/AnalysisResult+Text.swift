@@ -6,6 +6,7 @@ extension AnalysisResult {
     public func text(color: Bool = false, width: Int = 80) -> String {
         let width = max(40, width)
         var out = summaryLine() + "\n"
+        if let e = egressLine { out += e + "\n" }
         for f in findings {
             out += "\n"
             let label = f.severity.rawValue.uppercased()

@@ -79,12 +79,13 @@ public struct CaptureHistory: DumpSink {
     public mutating func beginSnapshot(_ header: SnapshotHeader) {
         if let open = current { snapshots.append(open) }
         current = HistorySnapshot(index: snapshots.count, time: header.time, source: header.source,
-                                  line: header.line, egress: header.egress)
+                                  line: header.line, egress: header.egress, tcp: header.tcp)
     }
 
     public mutating func endSnapshot(_ header: SnapshotHeader, partial: Bool) {
         guard var s = current else { return }
         if s.egress == nil { s.egress = header.egress }
+        if s.tcp.isEmpty { s.tcp = header.tcp }
         if s.time == nil { s.time = header.time }
         s.partial = partial
         snapshots.append(s)

@@ -2,14 +2,20 @@
 /// interval that ended at snapshot `s`.
 public struct EgressTimeline: Sendable {
     public var samples: [EgressSample?]
+    /// Which signal `samples` came from.
+    public var source: EgressSource
+    /// For `.passive`: the pods' namespaces the estimate was made from.
+    public var passiveNamespaces = 0
 
     /// From the CSV when given (rows falling between two snapshots' times), else from the
-    /// snapshots' inline `# egress` lines.
+    /// snapshots' inline `# egress` lines, else estimated from the pods' TCP counters
+    /// (`# tcp` lines, `PassiveEgress`).
     public init(history: CaptureHistory, csv: EgressSeries?) {
         var out = [EgressSample?](repeating: nil, count: history.snapshots.count)
         var previousTime: Int64?
+        let fromCSV = csv.map { !$0.rows.isEmpty } ?? false
         for (i, s) in history.snapshots.enumerated() {
-            if let csv, !csv.rows.isEmpty, let t = s.time {
+            if let csv, fromCSV, let t = s.time {
                 out[i] = csv.sample(after: previousTime, upTo: t)
             } else {
                 out[i] = s.egress
@@ -17,6 +23,15 @@ public struct EgressTimeline: Sendable {
             if let t = s.time { previousTime = t }
         }
         samples = out
+        source = fromCSV ? .csv : history.snapshots.contains { $0.egress != nil } ? .inline : .none
+        if source == .none {
+            let passive = PassiveEgress(history: history)
+            if !passive.isEmpty {
+                samples = passive.samples
+                source = .passive
+                passiveNamespaces = passive.podNamespaces
+            }
+        }
     }
 
     public var isEmpty: Bool { !samples.contains { $0?.rate != nil } }

@@ -7,6 +7,8 @@ public struct HistorySnapshot: Sendable, Hashable {
     public var line: Int
     /// Inline `# egress ok=N total=N`: the interval that ended at this snapshot.
     public var egress: EgressSample?
+    /// `# tcp` lines: each network namespace's TCP counters as read at this snapshot.
+    public var tcp: [TCPReading] = []
     /// Cut off: its last table did not end.
     public var partial = false
     /// Indices into `CaptureHistory.tables` of the tables it showed.

@@ -12,7 +12,8 @@ import RuleWatchCore
 ///    owners wrote (an nft listing of them shows `xt` matches it cannot name). When
 ///    they warn that legacy tables exist besides, `iptables-legacy-save -c` (and the ip6
 ///    one) print those too.
-/// 3. `nft list tables` names the rest: native nft tables (`inet`, `netdev`, ...), and
+/// 3. The kernel names the rest (`NftablesNetlink`, as `nft list tables` would, in
+///    milliseconds instead of seconds): native nft tables (`inet`, `netdev`, ...), and
 ///    the `arp` and `bridge` tables of arptables-nft and ebtables-nft, whose own save tools
 ///    print a format the parser would read as iptables'. Each is taken with
 ///    `nft -j list table FAMILY NAME`, except the tables an nf_tables save already printed.

@@ -93,13 +93,24 @@ struct _CollectionRun {
     // MARK: - nft
 
     private mutating func takeNftTables(backend: IptablesBackend?) async {
-        let list = await runner.run("nft", ["list", "tables"])
-        invocations.append(list)
-        guard let output = list.successfulOutput else {
-            report(list)
+        guard runner.locate("nft") != nil else {
+            report(ToolInvocation(tool: "nft", arguments: [], outcome: .missing))
             return
         }
-        let listed = NodeTable.parseNftList(output)
+        let listed: [NodeTable]
+        do {
+            listed = try NftablesNetlink.tables()
+        } catch {
+            // nft names them too, only slower on a big ruleset.
+            messages.append(CollectMessage(.note, "\(error): asking nft list tables instead"))
+            let list = await runner.run("nft", ["list", "tables"])
+            invocations.append(list)
+            guard let output = list.successfulOutput else {
+                report(list)
+                return
+            }
+            listed = NodeTable.parseNftList(output)
+        }
         if backend == .legacy {
             // iptables-nft tables beside legacy iptables (a component that brought its own
             // iptables-nft): their own save prints them as their owners wrote them.

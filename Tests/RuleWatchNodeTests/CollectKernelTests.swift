@@ -1,5 +1,6 @@
 import Foundation
 import RuleWatchCore
+import RuleWatchNode
 import Testing
 
 /// `rulewatch collect --print` inside a network namespace of the test's own, on the running
@@ -72,6 +73,9 @@ struct CollectKernelTests {
         #expect(capture.rules.count == kernel, "capture rules: \(capture.rules)")
         Self.expectTaken(MixedRuleset.rules, in: capture, format: Self.nfTablesFormat)
         #expect(!capture.of("ip", "natlike").isEmpty, "the native table is there")
+        // The tables the kernel was asked for are the ones nft names.
+        let named = Set(NodeTable.parseNftList(Array(try ns.check("nft", ["list", "tables"]).stdout.utf8)).map(\.description))
+        #expect(Set(capture.rules.map { "\($0.family) \($0.table)" }) == named)
     }
 
     @Test func legacyTablesBesideIptablesNftAreTakenAndASharedNameIsLeftOutOnce() throws {

@@ -56,6 +56,12 @@ public struct SaveDump: Sendable {
         self.isNfTables = nfTables
     }
 
+    /// iptables-nft prints `# Warning: iptables-legacy tables present, ...` on standard
+    /// error, but some versions put it in the dump.
+    var warnsOfLegacy: Bool {
+        blocks.contains { $0.table == nil && $0.bytes.firstRange(of: Array("legacy tables present".utf8)) != nil }
+    }
+
     /// The tables it printed, in order.
     public var tables: [NodeTable] {
         blocks.compactMap { $0.table.map { NodeTable(family, $0) } }

@@ -151,7 +151,7 @@ struct _CollectionRun {
             let why = status > 128 ? "killed by signal \(status - 128)" : "exit status \(status)"
             messages.append(CollectMessage(.error, "\(invocation.commandLine): \(why)\(Self.quoted(errors))"))
         case .timedOut(let errors):
-            messages.append(CollectMessage(.error, "\(invocation.commandLine): still running after \(runner.timeout.formatted): killed\(Self.quoted(errors))"))
+            messages.append(CollectMessage(.error, "\(invocation.commandLine): still running after \(runner.timeout.secondsText): killed\(Self.quoted(errors))"))
         case .failedToRun(let reason):
             messages.append(CollectMessage(.error, "\(invocation.commandLine): \(reason)"))
         }
@@ -160,22 +160,5 @@ struct _CollectionRun {
     private static func quoted(_ errors: String) -> String {
         let trimmed = errors.split(whereSeparator: \.isNewline).joined(separator: "\n")
         return trimmed.isEmpty ? "" : ": " + trimmed
-    }
-}
-
-extension SaveDump {
-    /// iptables-nft prints `# Warning: iptables-legacy tables present, ...` on standard
-    /// error, but some versions put it in the dump.
-    var warnsOfLegacy: Bool {
-        blocks.contains { $0.table == nil && $0.bytes.firstRange(of: Array("legacy tables present".utf8)) != nil }
-    }
-}
-
-extension Duration {
-    /// `10s`, `1.5s`.
-    var formatted: String {
-        let (s, atto) = components
-        if atto == 0 { return "\(s)s" }
-        return "\(Double(s) + Double(atto) / 1e18)s"
     }
 }

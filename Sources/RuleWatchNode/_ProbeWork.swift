@@ -47,7 +47,7 @@ struct _ProbeWork: Sendable {
             if pending.isEmpty { break }
             let left = deadline - _Clock.monotonicMilliseconds()
             if left <= 0 {
-                let text = "timed out after \(timeout.formatted)"
+                let text = "timed out after \(timeout.secondsText)"
                 for i in pending {
                     attempts[i].done = true
                     results[attempts[i].endpoint].lastFailure = text

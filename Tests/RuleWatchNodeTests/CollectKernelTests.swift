@@ -160,10 +160,10 @@ struct CollectKernelTests {
             "nft": "#!/bin/sh\ncase \"$*\" in *'inet mine'*) exec \(sleep) 30 ;; esac\nexec \(nft) \"$@\"\n",
         ])
         defer { try? FileManager.default.removeItem(at: bin) }
-        let run = try ns.rulewatch(["collect", "--print", "--timeout", "1"], path: bin.path)
+        let run = try ns.rulewatch(["collect", "--print", "--timeout", "3"], path: bin.path)
         #expect(run.status == 74)
         #expect(run.stderr.contains("error: collect: ip6tables-save -c: exit status 3: ip6tables-save: cannot read the ruleset: Resource temporarily unavailable"), "\(run.stderr)")
-        #expect(run.stderr.contains("error: collect: nft -j list table inet mine: still running after 1s: killed"), "\(run.stderr)")
+        #expect(run.stderr.contains("error: collect: nft -j list table inet mine: still running after 3s: killed"), "\(run.stderr)")
         let (capture, warnings) = try CaptureRules.parse(run.stdout)
         #expect(warnings.isEmpty, "\(warnings)")
         #expect(run.stdout.contains("# collect: error: ip6tables-save -c: exit status 3"))

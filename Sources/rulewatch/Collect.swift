@@ -10,9 +10,10 @@ extension RuleWatch {
             discussion: """
             Finds the node's backends and takes each table once: `iptables -V` tells nf_tables \
             from legacy; `iptables-save -c` and `ip6tables-save -c` print iptables' tables (and \
-            `iptables-legacy-save -c` too when iptables warns that legacy tables exist); `nft \
-            list tables` names the rest (native nft tables, and the arp and bridge tables of \
-            arptables-nft and ebtables-nft), each taken with `nft -j list table`. Under \
+            `iptables-legacy-save -c` too when iptables warns that legacy tables exist); the kernel's \
+            list of nftables tables (one netlink dump; `nft list tables` if that fails) names \
+            the rest (native nft tables, and the arp and bridge tables of arptables-nft and \
+            ebtables-nft), each taken with `nft -j list table`. Under \
             iptables-nft, nft lists iptables' tables as well: they are not asked twice. Every \
             network namespace's TCP counters are read too (the `# tcp` lines: the egress \
             signal when there is no probe).

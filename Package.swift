@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
     ],
     targets: [
         // zlib, for reading `.gz` captures; a system library, not a package.
@@ -32,12 +33,24 @@ let package = Package(
             name: "RuleWatchHTML",
             dependencies: ["RuleWatchCore", .product(name: "Mustache", package: "swift-mustache")]
         ),
+        // setns(2), which Swift's Glibc module leaves out (it needs _GNU_SOURCE).
+        .target(name: "CNamespace"),
+        // On the node: runs iptables-save and nft (each table taken once) and probes egress.
+        .target(
+            name: "RuleWatchNode",
+            dependencies: [
+                "RuleWatchCore",
+                "CNamespace",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
         .executableTarget(
             name: "rulewatch",
             dependencies: [
                 "RuleWatchCore",
                 "RuleWatchStore",
                 "RuleWatchHTML",
+                "RuleWatchNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,5 +58,7 @@ let package = Package(
         .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch", "RuleWatchStore"]),
         .testTarget(name: "RuleWatchStoreTests", dependencies: ["RuleWatchStore", "RuleWatchCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RuleWatchHTMLTests", dependencies: ["RuleWatchHTML", "RuleWatchCore"]),
+        // Real-kernel tests of collect: they run the built `rulewatch` inside namespaces of their own.
+        .testTarget(name: "RuleWatchNodeTests", dependencies: ["RuleWatchNode", "RuleWatchCore", "RuleWatchStore", "rulewatch"]),
     ]
 )

@@ -2,7 +2,7 @@ import ArgumentParser
 import RuleWatchCore
 
 @main
-struct RuleWatch: ParsableCommand {
+struct RuleWatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rulewatch",
         abstract: "Find the firewall rule that is eating a node's traffic.",
@@ -24,5 +24,5 @@ struct RuleWatch: ParsableCommand {
         66 missing input; 74 read error.
         """,
         version: "0.1.0",
-        subcommands: [Parse.self, Analyze.self, Ingest.self, Report.self, History.self, Diff.self, Prune.self])
+        subcommands: [Parse.self, Analyze.self, Ingest.self, Collect.self, Report.self, History.self, Diff.self, Prune.self])
 }

@@ -191,6 +191,12 @@ extension NftJSONScanner {
         if capturing {
             captureCount = 0
             captureCut = false
+            if !key && currentRole == .expr {
+                captureLimit = Self.maxRuleText
+                stringStart = ruleText.count
+            } else {
+                captureLimit = Self.maxCapture
+            }
         }
         pendingHigh = 0
         if textOn { appendText(ASCII.quote) }
@@ -219,11 +225,15 @@ extension NftJSONScanner {
     }
 
     mutating func captureBytes(_ p: UnsafeRawPointer, _ count: Int) {
-        let room = Self.maxCapture - captureCount
+        let room = captureLimit - captureCount
         if count > room { captureCut = true }
         let n = Swift.min(count, room)
         guard n > 0 else { return }
         let at = captureCount
+        if at + n > capture.count {
+            // Only a binding's string grows past a name's room.
+            capture.append(contentsOf: repeatElement(0, count: Swift.max(at + n - capture.count, capture.count)))
+        }
         capture.withUnsafeMutableBytes { buffer in
             // Names are short: a loop beats a call to memmove.
             for k in 0..<n { buffer[at + k] = p.load(fromByteOffset: k, as: UInt8.self) }

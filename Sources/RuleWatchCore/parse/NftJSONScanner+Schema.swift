@@ -21,9 +21,10 @@ extension NftJSONScanner {
             case .counter: return .counter
             case .jump, .goto: return .jump
             case .xt: return .xt
+            case .vmap: return wantsRules ? .vmap : .other
             default: return .other
             }
-        case .counter, .jump, .xt: return .other
+        case .counter, .jump, .xt, .vmap: return .other
         }
     }
 
@@ -48,14 +49,18 @@ extension NftJSONScanner {
         case .statement:
             statementKey = .other
         case .counter:
-            // `{"counter": {"packets": N, "bytes": M}}` reads `{"counter":null}` in the text.
+            // `{"counter": {"packets": N, "bytes": M}}` reads `{"counter":null}` in the text
+            // (rewritten when it closes); `{"counter": {"map": ...}}` names counter objects.
             innerField = .other
-            ruleCounted = true
+            counterSeen = false
             rulePackets = 0
             ruleBytes = 0
-            if textOn { appendText("null") }
-            textSuppressed = true
-            textOn = false
+            counterTextStart = ruleText.count
+        case .vmap:
+            innerField = .other
+            vmapDepth = depth
+            vmapVerdicts = 0
+            vmapNamed = false
         case .jump:
             innerField = .other
         case .xt:
@@ -75,8 +80,18 @@ extension NftJSONScanner {
             textActive = false
             textOn = false
         case .counter:
-            textSuppressed = false
-            textOn = textActive && !textFull
+            guard counterSeen else { break }
+            ruleCounted = true
+            if textOn {
+                ruleText.removeSubrange(counterTextStart...)
+                appendText("null")
+            }
+        case .vmap:
+            vmapDepth = 0
+            if wantsRules && !vmapNamed {
+                ruleTarget.removeAll(keepingCapacity: true)
+                ruleTarget.append(contentsOf: _NftVerdict.vmapTarget(verdicts: vmapVerdicts))
+            }
         case .xt:
             if wantsRules && xtType.elementsEqual("target".utf8) {
                 ruleTarget.removeAll(keepingCapacity: true)
@@ -94,8 +109,10 @@ extension NftJSONScanner {
         objectHas = []
         objectTableIsCurrent = false
         ruleCounted = false
+        counterSeen = false
         rulePackets = 0
         ruleBytes = 0
+        if !bindingBodies.isEmpty { bindingBodies.removeAll() }
         if wantsRules {
             ruleTarget.removeAll(keepingCapacity: true)
             ruleText.removeAll(keepingCapacity: true)
@@ -105,8 +122,9 @@ extension NftJSONScanner {
     @inline(__always)
     func keyIsCaptured() -> Bool {
         switch currentRole {
-        case .top, .item, .body, .statement, .counter, .jump, .xt: return true
-        case .other, .nftables, .expr: return false
+        case .top, .item, .body, .statement, .counter, .jump, .xt, .vmap: return true
+        case .other: return vmapDepth > 0
+        case .nftables, .expr: return false
         }
     }
 
@@ -119,8 +137,10 @@ extension NftJSONScanner {
         case .statement:
             statementKey = key
             if wantsRules && key.isVerdict { Self.copy(capture, captureCount, to: &ruleTarget) }
-        case .counter, .jump, .xt: innerField = key
-        case .other, .nftables, .expr: break
+        case .counter, .jump, .xt, .vmap: innerField = key
+        case .other:
+            if vmapDepth > 0 && !captureCut { vmapVerdicts |= withCaptured { _NftVerdict.mapVerdictBit($0) } }
+        case .nftables, .expr: break
         }
     }
 
@@ -130,13 +150,15 @@ extension NftJSONScanner {
         case .body:
             switch bodyField {
             case .family, .table: return true
-            case .name: return itemKind == .table || (wantsRules && itemKind == .chain)
+            case .name: return itemKind == .table || (wantsRules && (itemKind == .chain || itemKind == .counter))
             case .chain: return wantsRules && itemKind == .rule
             case .hook, .policy: return wantsRules && itemKind == .chain
             default: return false
             }
         case .jump: return wantsRules && innerField == .target
         case .xt: return wantsRules && (innerField == .type || innerField == .name)
+        case .vmap: return innerField == .data
+        case .expr: return true
         default: return false
         }
     }
@@ -172,8 +194,32 @@ extension NftJSONScanner {
             Self.copy(capture, captureCount, to: &ruleTarget)
         case .xt:
             if innerField == .type { Self.copy(capture, captureCount, to: &xtType) } else { Self.copy(capture, captureCount, to: &xtName) }
+        case .vmap:
+            vmapNamed = true
+            ruleTarget.removeAll(keepingCapacity: true)
+            ruleTarget.append(contentsOf: "vmap ".utf8)
+            capture.withUnsafeBytes { ruleTarget.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<captureCount])) }
+        case .expr:
+            stringStatementRead()
         default:
             break
+        }
+    }
+
+    /// A statement nft printed as a string: a chain binding, `jump {\n\t\t\tRULE\n...}`, whose
+    /// body is kept for the rule's end and stands as `"jump {}"` in the rule's text.
+    mutating func stringStatementRead() {
+        guard !captureCut, captureCount >= 7, itemKind == .rule else { return }
+        let isBinding = withCaptured { s in
+            (s.hasPrefix("jump {") || s.hasPrefix("goto {")) && s[s.count - 1] == ASCII.closeBrace
+        }
+        guard isBinding else { return }
+        bindingBodies.append(Array(capture[6..<(captureCount - 1)]))
+        if textOn {
+            ruleText.removeSubrange(stringStart...)
+            appendText(ASCII.quote)
+            appendText(capture.withUnsafeBytes { $0.baseAddress! }, 6)
+            appendText("}\"")
         }
     }
 
@@ -192,11 +238,15 @@ extension NftJSONScanner {
 
     @inline(__always)
     func valueNumberField() -> _JSONKey {
-        guard currentRole == .counter, innerField == .packets || innerField == .bytes else { return .other }
-        return innerField
+        switch currentRole {
+        case .counter: return innerField == .packets || innerField == .bytes ? innerField : .other
+        case .body: return itemKind == .counter && (bodyField == .packets || bodyField == .bytes) ? bodyField : .other
+        default: return .other
+        }
     }
 
     mutating func numberRead(_ value: UInt64) {
+        counterSeen = true
         if numberField == .packets { rulePackets = value } else { ruleBytes = value }
     }
 }

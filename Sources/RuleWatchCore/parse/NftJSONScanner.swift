@@ -81,6 +81,22 @@ struct NftJSONScanner: SectionScanner {
     /// Which of them it had (a name may be empty).
     var objectHas = _JSONFields()
     var ruleCounted = false
+    /// The counter being read had `packets` or `bytes`: an anonymous counter, not a
+    /// reference to a named one (`{"counter": {"map": ...}}`).
+    var counterSeen = false
+    /// Where the anonymous counter's object began in `ruleText`.
+    var counterTextStart = 0
+    /// The depth of the verdict map being read (0: none), and the verdicts met in it.
+    var vmapDepth = 0
+    var vmapVerdicts: UInt8 = 0
+    var vmapNamed = false
+    /// A string statement's start in `ruleText`: nft prints a chain binding (`jump { ... }`)
+    /// as one, its rules inside as nft text.
+    var stringStart = 0
+    /// Captured strings may grow this long (binding strings are long, names short).
+    var captureLimit = NftJSONScanner.maxCapture
+    /// The bodies of the current rule's chain bindings, read once the rule ends.
+    var bindingBodies: [[UInt8]] = []
     var rulePackets: UInt64 = 0
     var ruleBytes: UInt64 = 0
     var ruleTarget: [UInt8] = []
@@ -184,7 +200,9 @@ struct NftJSONScanner: SectionScanner {
         textSuppressed = false
         textFull = false
         textOn = false
+        vmapDepth = 0
         ruleText.removeAll(keepingCapacity: true)
+        bindingBodies.removeAll()
         tableOpen = false
         table.reset()
         positions.removeAll(keepingCapacity: true)

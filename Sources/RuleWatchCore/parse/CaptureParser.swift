@@ -168,6 +168,20 @@ public struct CaptureParser {
                     sawMarkers = true
                     continue
                 }
+                if let cut = text.firstRange(of: " # egress"),
+                   let time = TimestampParser.line(text.slice(0, cut), zone: options.timeZone) {
+                    // `2026-11-24T10:00:00Z # egress ok=1 total=2`: both on one line.
+                    try scanners.finish(into: &assembler)
+                    try assembler.timestamp(time, line: line.number)
+                    sawMarkers = true
+                    if let sample = Self.egress(text.dropFirst(cut + 1)) {
+                        assembler.egress(sample)
+                    } else {
+                        try assembler.warn(Diagnostic(.warning, file: name, line: line.number,
+                                                      "expected '# egress ok=N total=N' after the time"))
+                    }
+                    continue
+                }
                 if text.hasPrefix("# egress") {
                     if let sample = Self.egress(text) {
                         assembler.egress(sample)

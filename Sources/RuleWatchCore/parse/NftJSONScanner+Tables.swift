@@ -181,6 +181,7 @@ extension NftJSONScanner {
 
     mutating func emitTable<R: TableReceiver>(into receiver: inout R) throws {
         try receiver.receive(&table)
+        tablesEmitted += 1
         table.reset()
         tableOpen = false
         positions.removeAll(keepingCapacity: true)

@@ -114,6 +114,8 @@ struct NftJSONScanner: SectionScanner {
 
     var table = ParsedTable()
     var tableOpen = false
+    /// Tables handed on from this document: none in a whole one is an empty ruleset.
+    var tablesEmitted = 0
     var tableFamily = Family.ip
     var tableKey: [UInt8] = []
     /// Where the rules of the last chain are numbered.
@@ -167,6 +169,8 @@ struct NftJSONScanner: SectionScanner {
             try emitTable(into: &receiver)
         } else if !complete && state != .broken && depth > 0 {
             try receiver.warn(line: lineNumber, "nft JSON document ends before its closing brace")
+        } else if complete && tablesEmitted == 0 {
+            try receiver.emptyDump(line: lineNumber)
         }
         reset()
     }
@@ -204,6 +208,7 @@ struct NftJSONScanner: SectionScanner {
         ruleText.removeAll(keepingCapacity: true)
         bindingBodies.removeAll()
         tableOpen = false
+        tablesEmitted = 0
         table.reset()
         positions.removeAll(keepingCapacity: true)
         lastChain = .empty

@@ -25,9 +25,11 @@ public struct SnapshotLines: DumpSink {
 
     public mutating func endSnapshot(_ header: SnapshotHeader, partial: Bool) throws {
         let time = header.time.map { CivilTime.iso8601(nanoseconds: $0) } ?? "(no time)"
-        var line = "snapshot \(header.index + 1)  \(time)  \(tables.joined(separator: ","))"
+        let shown = tables.isEmpty ? "(no table: an empty ruleset)" : tables.joined(separator: ",")
+        var line = "snapshot \(header.index + 1)  \(time)  \(shown)"
         line += "  \(totals.chains - before.chains) chains  \(totals.rules - before.rules) rules"
         line += " (\(totals.counted - before.counted) counted)"
+        if totals.objects > before.objects { line += "  \(totals.objects - before.objects) counter objects" }
         if let e = header.egress { line += "  egress \(e.ok)/\(e.total)" }
         if partial { line += "  partial" }
         try write(line + "\n")

@@ -211,9 +211,11 @@ extension CaptureHistory {
             // `KUBE-SEP-...` needs no String.
             let named = r.target.count <= 8 || r.target.hasPrefix("vmap {")
             let targetClass: TargetClass = jumps ? .jump : named ? TargetClass(target: r.target.string) : .other
-            return addRule(key: key, occurrence: occurrence, table: tableIndex, chain: chain, target: r.target,
-                           text: r.text, canonical: ByteSlice(normalizer.out.bytes), targetClass: targetClass,
-                           format: format, isPolicy: false, snapshot: snapshot, position: r.position)
+            let added = addRule(key: key, occurrence: occurrence, table: tableIndex, chain: chain, target: r.target,
+                                text: r.text, canonical: ByteSlice(normalizer.out.bytes), targetClass: targetClass,
+                                format: format, isPolicy: false, snapshot: snapshot, position: r.position)
+            if r.isObject { rules[Int(added)].isObject = true }
+            return added
         }
     }
 

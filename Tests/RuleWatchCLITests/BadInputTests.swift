@@ -36,7 +36,7 @@ import Testing
         try withFile("empty.txt", Data()) { url in
             let run = try Tool.run(["parse", "--summary", url.path])
             #expect(run.status == 0)
-            #expect(run.stdout == "snapshots=0 chains=0 rules=0 counted=0 pkts=0 bytes=0\n")
+            #expect(run.stdout == "snapshots=0 chains=0 rules=0 counted=0 pkts=0 bytes=0 objects=0\n")
             #expect(run.stderr.hasPrefix("warning: \(url.path): empty file"))
         }
     }

@@ -64,6 +64,45 @@ struct NftFormsTests {
         #expect(json.rules.filter { $0.chain.hasPrefix("out{") }.allSatisfy { $0.text.hasPrefix("[\"") && $0.text.hasSuffix("\"]") })
     }
 
+    @Test("a binding listed as a kernel-named chain of its own reads as the binding nft 1.0.6 prints")
+    func kernelNamedBinding() throws {
+        // Newer nft may list a binding as `{"jump": {"target": "__chain0"}}` and the chain's
+        // rules as objects of their own. The nft here prints a string; this rewrites its real
+        // dump into that form, the inner rules' counters taken from it.
+        var text = try fixture.text(Form.json.rawValue)
+        let real = try collect(.json)
+        let binderName = try #require(real.rules.first { $0.chain == "out" && $0.position == 1 }?.target)
+        let inner = real.rules.filter { $0.chain == binderName }
+        #expect(inner.count == 2)
+        let binding = try #require(text.range(of: #""jump {\n"#))
+        let bindingEnd = try #require(text.range(of: #"}""#, range: binding.upperBound..<text.endIndex))
+        text.replaceSubrange(binding.lowerBound..<bindingEnd.upperBound, with: #"{"jump": {"target": "__chain0"}}"#)
+        let rules = #"{"rule": {"family": "inet", "table": "rw", "chain": "__chain0", "handle": 20, "expr": "#
+            + #"[{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "127.0.0.1"}}, "#
+            + #"{"counter": {"packets": \#(inner[0].packets!), "bytes": \#(inner[0].bytes!)}}, {"accept": null}]}}, "#
+            + #"{"rule": {"family": "inet", "table": "rw", "chain": "__chain0", "handle": 21, "expr": "#
+            + #"[{"counter": {"packets": \#(inner[1].packets!), "bytes": \#(inner[1].bytes!)}}, {"drop": null}]}}, "#
+        // The chain with the others, its rules after those of the chain that binds it.
+        let firstRule = try #require(text.range(of: #"{"rule": "#))
+        text.insert(contentsOf: #"{"chain": {"family": "inet", "table": "rw", "name": "__chain0", "handle": 9}}, "#, at: firstRule.lowerBound)
+        let nextTable = try #require(text.range(of: #"{"table": {"family": "ip", "name": "filter""#))
+        text.insert(contentsOf: rules, at: nextTable.lowerBound)
+        let rewritten = Array(text.utf8)
+        var sink = FormsCollector()
+        var warnings: [Diagnostic] = []
+        try CaptureParser { warnings.append($0) }.parse(bytes: Array(rewritten), name: "newer.json", into: &sink)
+        #expect(warnings.isEmpty, "\(warnings.map(\.description))")
+        func shape(_ run: FormsCollector) -> [String] {
+            run.rules.map { "\($0.chain)#\($0.position) \($0.target) \($0.packets.map(String.init) ?? "-")" }
+        }
+        // The same rules, chains and counters; the binding's rules come later in this form.
+        #expect(shape(sink).sorted() == shape(real).sorted())
+        #expect(shape(sink).count == 11)
+        #expect(sink.chainCount == real.chainCount)
+        // The binder's text, and so its identity, is the same in both forms.
+        #expect(sink.rules.first { $0.chain == "out" }?.text == real.rules.first { $0.chain == "out" }?.text)
+    }
+
     @Test("the binding's summary path counts what its rules path stores", arguments: Form.allCases)
     func bindingSummaryAgreesWithRules(_ form: Form) throws {
         let run = try collect(form)

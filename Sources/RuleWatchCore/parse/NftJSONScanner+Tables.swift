@@ -93,6 +93,7 @@ extension NftJSONScanner {
             Self.copy(name, name.count, to: &ruleTarget)
         }
         let target = store(ruleTarget)
+        if _KernelBindings.isKernelName(objectChain) || _KernelBindings.isKernelName(ruleTarget) { kernelBindings = true }
         table.rules.append(_RuleRecord(chain: chain, target: target, text: text, packets: packets,
                                        bytes: ruleCounted ? .exact(ruleBytes) : nil,
                                        position: position, line: Int32(truncatingIfNeeded: itemLine)))
@@ -180,6 +181,10 @@ extension NftJSONScanner {
     }
 
     mutating func emitTable<R: TableReceiver>(into receiver: inout R) throws {
+        if kernelBindings {
+            _KernelBindings.rename(&table)
+            kernelBindings = false
+        }
         try receiver.receive(&table)
         tablesEmitted += 1
         table.reset()

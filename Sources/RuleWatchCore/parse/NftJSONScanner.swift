@@ -116,6 +116,9 @@ struct NftJSONScanner: SectionScanner {
     var tableOpen = false
     /// Tables handed on from this document: none in a whole one is an empty ruleset.
     var tablesEmitted = 0
+    /// A rule of the table is in, or jumps to, a chain the kernel named `__chainN` (a
+    /// binding listed as chain and rules of its own): renamed when the table ends.
+    var kernelBindings = false
     var tableFamily = Family.ip
     var tableKey: [UInt8] = []
     /// Where the rules of the last chain are numbered.
@@ -209,6 +212,7 @@ struct NftJSONScanner: SectionScanner {
         bindingBodies.removeAll()
         tableOpen = false
         tablesEmitted = 0
+        kernelBindings = false
         table.reset()
         positions.removeAll(keepingCapacity: true)
         lastChain = .empty

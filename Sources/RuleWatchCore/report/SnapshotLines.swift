@@ -29,7 +29,8 @@ public struct SnapshotLines: DumpSink {
         var line = "snapshot \(header.index + 1)  \(time)  \(shown)"
         line += "  \(totals.chains - before.chains) chains  \(totals.rules - before.rules) rules"
         line += " (\(totals.counted - before.counted) counted)"
-        if totals.objects > before.objects { line += "  \(totals.objects - before.objects) counter objects" }
+        let objects = totals.objects - before.objects
+        if objects > 0 { line += "  \(objects) counter object\(objects == 1 ? "" : "s")" }
         if let e = header.egress { line += "  egress \(e.ok)/\(e.total)" }
         if partial { line += "  partial" }
         try write(line + "\n")

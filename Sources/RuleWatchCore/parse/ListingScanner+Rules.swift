@@ -6,7 +6,10 @@ extension ListingScanner {
         let b = line.bytes.base
         position += 1
         table.count(packets: r.packets, bytes: r.bytes)
-        if !looksIPv6 { looksIPv6 = Self.showsIPv6(b, r) }
+        if !familyKnown {
+            looksIPv6 = Self.showsIPv6(b, r)
+            familyKnown = looksIPv6 || Self.showsIPv4(b, r)
+        }
         let open = Self.openComment(b, from: r.match.lowerBound, to: r.match.upperBound)
         if let open {
             commentOpen = true
@@ -141,6 +144,16 @@ extension ListingScanner {
             i = s + 1
         }
         return nil
+    }
+
+    /// An IPv4 address in the address columns (`0.0.0.0/0`, `10.96.0.10`): no ip6tables
+    /// listing prints one, so the table's family is known and its other rules need no look.
+    static func showsIPv4(_ b: UnsafeRawBufferPointer, _ r: _ListingRuleLine) -> Bool {
+        func ipv4(_ f: Range<Int>) -> Bool {
+            guard f.count >= 7, ASCII.isDigit(b[f.lowerBound]), let base = b.baseAddress else { return false }
+            return memchr(base + f.lowerBound, Int32(ASCII.dot), f.count) != nil
+        }
+        return ipv4(r.source) || ipv4(r.destination)
     }
 
     /// An IPv6 address (in the address columns or anywhere in the match text: a DNAT's

@@ -26,6 +26,8 @@ struct ListingScanner: SectionScanner {
     var lastBuiltin = -1
     var sawUserChain = false
     var looksIPv6 = false
+    /// A rule showed an IPv4 or an IPv6 address (or ICMPv6): the table's family is settled.
+    var familyKnown = false
     /// A table of this listing already looked IPv6, or its `# Warning:` header names
     /// ip6tables: the tables after it are ip6 too.
     var listingIsIPv6 = false
@@ -167,6 +169,7 @@ struct ListingScanner: SectionScanner {
         lastBuiltin = -1
         sawUserChain = false
         looksIPv6 = false
+        familyKnown = false
         inChain = false
         chainHasHeader = false
         position = 0

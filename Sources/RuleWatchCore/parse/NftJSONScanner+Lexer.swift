@@ -65,6 +65,8 @@ extension NftJSONScanner {
                 }
                 if i == n { return }
                 try endLiteral(at: i, into: &receiver)
+            case .skip:
+                i = try skip(p, from: i, count: n, into: &receiver)
             case .broken:
                 return
             case .done:
@@ -86,6 +88,8 @@ extension NftJSONScanner {
     mutating func endOfLine<R: TableReceiver>(into receiver: inout R) throws {
         switch state {
         case .string, .escape, .unicode:
+            fail("line ends inside a string: the nft JSON document is cut off", at: nil)
+        case .skip where skipInString:
             fail("line ends inside a string: the nft JSON document is cut off", at: nil)
         case .number:
             try endNumber(into: &receiver)
@@ -170,7 +174,79 @@ extension NftJSONScanner {
         state = object ? .keyOrClose : .valueOrClose
         try opened(role, into: &receiver)
         if textOn { appendText(object ? ASCII.openBrace : ASCII.openBracket) }
+        if role == .other && !wantsRules {
+            // Nothing in it is counted: find its end without reading its tokens.
+            state = .skip
+            skipBase = depth
+            skipInString = false
+            skipEscape = false
+        }
     }
+
+    /// Steps over a skipped container's bytes from `i`: strings (and their escapes) and
+    /// brackets, which must pair up as everywhere else; returns where it stopped (the
+    /// piece's end, or just past the container's close).
+    mutating func skip<R: TableReceiver>(_ p: UnsafeRawPointer, from start: Int, count n: Int,
+                                         into receiver: inout R) throws -> Int {
+        var i = start
+        while i < n {
+            if skipInString {
+                if skipEscape {
+                    skipEscape = false
+                    i &+= 1
+                    continue
+                }
+                while i < n {
+                    let b = p.load(fromByteOffset: i, as: UInt8.self)
+                    if b == ASCII.quote || b == ASCII.backslash { break }
+                    i &+= 1
+                }
+                if i == n { return n }
+                let b = p.load(fromByteOffset: i, as: UInt8.self)
+                i &+= 1
+                if b == ASCII.quote { skipInString = false } else { skipEscape = true }
+                continue
+            }
+            let b = p.load(fromByteOffset: i, as: UInt8.self)
+            i &+= 1
+            switch Self.skipClass[Int(b)] {
+            case 0:
+                continue
+            case 1:
+                skipInString = true
+            case 2:
+                guard depth < Self.maxDepth else {
+                    fail("nft JSON nested deeper than \(Self.maxDepth) levels", at: i - 1)
+                    return n
+                }
+                depth &+= 1
+                isObject[depth] = b == ASCII.openBrace ? 1 : 0
+            default:
+                let object = b == ASCII.closeBrace
+                guard (isObject[depth] == 1) == object else {
+                    fail(object ? "'}' closes an array" : "']' closes an object", at: i - 1)
+                    return n
+                }
+                depth &-= 1
+                if depth < skipBase {
+                    state = depth == 0 ? .done : .afterValue
+                    return i
+                }
+            }
+        }
+        return n
+    }
+
+    /// What `skip` looks for: 1 a quote, 2 an opening bracket, 3 a closing one.
+    static let skipClass: [UInt8] = {
+        var t = [UInt8](repeating: 0, count: 256)
+        t[Int(ASCII.quote)] = 1
+        t[Int(ASCII.openBrace)] = 2
+        t[Int(ASCII.openBracket)] = 2
+        t[Int(ASCII.closeBrace)] = 3
+        t[Int(ASCII.closeBracket)] = 3
+        return t
+    }()
 
     mutating func close<R: TableReceiver>(object: Bool, at offset: Int, into receiver: inout R) throws {
         guard (isObject[depth] == 1) == object else {

@@ -1,13 +1,18 @@
+import Glibc
+
 // What the tokenizer's events mean in the nft schema: which keys and values are read, and
 // where a table, chain or rule begins and ends. See `_JSONRole` for the layout.
 
 extension NftJSONScanner {
+    // The readings below are `mutating` though they change nothing: a non-mutating method
+    // called from a mutating one gets a copy of the whole scanner (a `memcpy` of its
+    // hundreds of bytes per key, string and container); a mutating one gets its address.
     @inline(__always)
-    var currentRole: _JSONRole { depth < roles.count ? roles[depth] : .other }
+    var currentRole: _JSONRole { mutating get { depth < roles.count ? roles[depth] : .other } }
 
     /// The role of a container about to open at `depth + 1`.
     @inline(__always)
-    func childRole(object: Bool) -> _JSONRole {
+    mutating func childRole(object: Bool) -> _JSONRole {
         switch currentRole {
         case .other: return depth == 0 && object ? .top : .other
         case .top: return !object && topKey == .nftables ? .nftables : .other
@@ -19,8 +24,9 @@ extension NftJSONScanner {
             guard object else { return .other }
             switch statementKey {
             case .counter: return .counter
-            case .jump, .goto: return .jump
-            case .xt: return .xt
+            // Targets matter only to stored rules: the summary path skips them.
+            case .jump, .goto: return wantsRules ? .jump : .other
+            case .xt: return wantsRules ? .xt : .other
             case .vmap: return wantsRules ? .vmap : .other
             default: return .other
             }
@@ -120,7 +126,7 @@ extension NftJSONScanner {
     }
 
     @inline(__always)
-    func keyIsCaptured() -> Bool {
+    mutating func keyIsCaptured() -> Bool {
         switch currentRole {
         case .top, .item, .body, .statement, .counter, .jump, .xt, .vmap: return true
         case .other: return vmapDepth > 0
@@ -129,7 +135,7 @@ extension NftJSONScanner {
     }
 
     mutating func keyRead() {
-        let key = captureCut ? .other : withCaptured { _JSONKey($0) }
+        let key = captureCut ? .other : Self.captured(capture, captureCount) { _JSONKey($0) }
         switch currentRole {
         case .top: topKey = key
         case .item: itemKind = key
@@ -139,13 +145,13 @@ extension NftJSONScanner {
             if wantsRules && key.isVerdict { Self.copy(capture, captureCount, to: &ruleTarget) }
         case .counter, .jump, .xt, .vmap: innerField = key
         case .other:
-            if vmapDepth > 0 && !captureCut { vmapVerdicts |= withCaptured { _NftVerdict.mapVerdictBit($0) } }
+            if vmapDepth > 0 && !captureCut { vmapVerdicts |= Self.captured(capture, captureCount) { _NftVerdict.mapVerdictBit($0) } }
         case .nftables, .expr: break
         }
     }
 
     @inline(__always)
-    func valueStringIsCaptured() -> Bool {
+    mutating func valueStringIsCaptured() -> Bool {
         switch currentRole {
         case .body:
             switch bodyField {
@@ -168,12 +174,12 @@ extension NftJSONScanner {
         case .body:
             switch bodyField {
             case .family:
-                objectFamily = withCaptured { Family(keyword: $0) }
+                objectFamily = Self.captured(capture, captureCount) { Family(keyword: $0) }
                 objectFamilyUnknown = objectFamily == nil
             case .table:
                 // Most objects are of the table in progress: compare now, copy only if not.
                 objectHas.insert(.table)
-                objectTableIsCurrent = tableOpen && withCaptured { c in tableKey.withUnsafeBytes { c == ByteSlice($0) } }
+                objectTableIsCurrent = tableOpen && Self.captured(capture, captureCount, equals: tableKey)
                 if !objectTableIsCurrent { Self.copy(capture, captureCount, to: &objectTable) }
             case .name:
                 Self.copy(capture, captureCount, to: &objectName)
@@ -210,7 +216,7 @@ extension NftJSONScanner {
     /// body is kept for the rule's end and stands as `"jump {}"` in the rule's text.
     mutating func stringStatementRead() {
         guard !captureCut, captureCount >= 7, itemKind == .rule else { return }
-        let isBinding = withCaptured { s in
+        let isBinding = Self.captured(capture, captureCount) { s in
             (s.hasPrefix("jump {") || s.hasPrefix("goto {")) && s[s.count - 1] == ASCII.closeBrace
         }
         guard isBinding else { return }
@@ -230,14 +236,23 @@ extension NftJSONScanner {
         bytes.withUnsafeBytes { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
     }
 
-    /// Lends the string just captured.
+    /// Lends the string just captured. Static, taking the buffer: a method of `self` called
+    /// from a mutating one with a closure makes Swift copy the whole scanner, every call.
     @inline(__always)
-    func withCaptured<T>(_ body: (ByteSlice) -> T) -> T {
-        capture.withUnsafeBytes { body(ByteSlice(UnsafeRawBufferPointer(rebasing: $0[0..<captureCount]))) }
+    static func captured<T>(_ capture: [UInt8], _ count: Int, _ body: (ByteSlice) -> T) -> T {
+        capture.withUnsafeBytes { body(ByteSlice(UnsafeRawBufferPointer(rebasing: $0[0..<count]))) }
+    }
+
+    /// The string just captured is `bytes`.
+    @inline(__always)
+    static func captured(_ capture: [UInt8], _ count: Int, equals bytes: [UInt8]) -> Bool {
+        count == bytes.count && capture.withUnsafeBytes { c in
+            bytes.withUnsafeBytes { count == 0 || memcmp(c.baseAddress!, $0.baseAddress!, count) == 0 }
+        }
     }
 
     @inline(__always)
-    func valueNumberField() -> _JSONKey {
+    mutating func valueNumberField() -> _JSONKey {
         switch currentRole {
         case .counter: return innerField == .packets || innerField == .bytes ? innerField : .other
         case .body: return itemKind == .counter && (bodyField == .packets || bodyField == .bytes) ? bodyField : .other

@@ -57,6 +57,12 @@ struct NftJSONScanner: SectionScanner {
     var literalBits: UInt64 = 0
     var literalLength = 0
 
+    /// In `.skip`: the depth of the container being skipped, and whether a string (and an
+    /// escape in it) is open.
+    var skipBase = 0
+    var skipInString = false
+    var skipEscape = false
+
     // MARK: Where in the schema
 
     var topKey = _JSONKey.other

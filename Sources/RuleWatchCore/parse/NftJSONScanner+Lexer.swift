@@ -185,68 +185,73 @@ extension NftJSONScanner {
 
     /// Steps over a skipped container's bytes from `i`: strings (and their escapes) and
     /// brackets, which must pair up as everywhere else; returns where it stopped (the
-    /// piece's end, or just past the container's close).
+    /// piece's end, or just past the container's close). Its state is held in locals and
+    /// written back once: the loop touches no array through `self`.
     mutating func skip<R: TableReceiver>(_ p: UnsafeRawPointer, from start: Int, count n: Int,
                                          into receiver: inout R) throws -> Int {
         var i = start
-        while i < n {
-            if skipInString {
-                if skipEscape {
-                    skipEscape = false
+        var level = depth
+        var inString = skipInString
+        var escape = skipEscape
+        let base = skipBase
+        let limit = Self.maxDepth
+        // 0 running on, 1 the container closed, 2 too deep, 3 `}` closing an array, 4 `]` an object.
+        var outcome = 0
+        isObject.withUnsafeMutableBufferPointer { kinds in
+            while i < n {
+                if inString {
+                    if escape {
+                        escape = false
+                        i &+= 1
+                        continue
+                    }
+                    while i < n {
+                        let b = p.load(fromByteOffset: i, as: UInt8.self)
+                        if b == 0x22 || b == 0x5C { break }
+                        i &+= 1
+                    }
+                    if i == n { return }
+                    let b = p.load(fromByteOffset: i, as: UInt8.self)
                     i &+= 1
+                    if b == 0x22 { inString = false } else { escape = true }
                     continue
                 }
-                while i < n {
-                    let b = p.load(fromByteOffset: i, as: UInt8.self)
-                    if b == ASCII.quote || b == ASCII.backslash { break }
-                    i &+= 1
-                }
-                if i == n { return n }
                 let b = p.load(fromByteOffset: i, as: UInt8.self)
                 i &+= 1
-                if b == ASCII.quote { skipInString = false } else { skipEscape = true }
-                continue
-            }
-            let b = p.load(fromByteOffset: i, as: UInt8.self)
-            i &+= 1
-            switch Self.skipClass[Int(b)] {
-            case 0:
-                continue
-            case 1:
-                skipInString = true
-            case 2:
-                guard depth < Self.maxDepth else {
-                    fail("nft JSON nested deeper than \(Self.maxDepth) levels", at: i - 1)
-                    return n
-                }
-                depth &+= 1
-                isObject[depth] = b == ASCII.openBrace ? 1 : 0
-            default:
-                let object = b == ASCII.closeBrace
-                guard (isObject[depth] == 1) == object else {
-                    fail(object ? "'}' closes an array" : "']' closes an object", at: i - 1)
-                    return n
-                }
-                depth &-= 1
-                if depth < skipBase {
-                    state = depth == 0 ? .done : .afterValue
-                    return i
+                switch b {
+                case 0x22:
+                    inString = true
+                case 0x7B, 0x5B:
+                    guard level < limit else { outcome = 2; return }
+                    level &+= 1
+                    kinds[level] = b == 0x7B ? 1 : 0
+                case 0x7D, 0x5D:
+                    let object = b == 0x7D
+                    guard (kinds[level] == 1) == object else { outcome = object ? 3 : 4; return }
+                    level &-= 1
+                    if level < base { outcome = 1; return }
+                default:
+                    continue
                 }
             }
         }
-        return n
+        depth = level
+        skipInString = inString
+        skipEscape = escape
+        switch outcome {
+        case 1:
+            state = depth == 0 ? .done : .afterValue
+            return i
+        case 2:
+            fail("nft JSON nested deeper than \(Self.maxDepth) levels", at: i - 1)
+            return n
+        case 3, 4:
+            fail(outcome == 3 ? "'}' closes an array" : "']' closes an object", at: i - 1)
+            return n
+        default:
+            return n
+        }
     }
-
-    /// What `skip` looks for: 1 a quote, 2 an opening bracket, 3 a closing one.
-    static let skipClass: [UInt8] = {
-        var t = [UInt8](repeating: 0, count: 256)
-        t[Int(ASCII.quote)] = 1
-        t[Int(ASCII.openBrace)] = 2
-        t[Int(ASCII.openBracket)] = 2
-        t[Int(ASCII.closeBrace)] = 3
-        t[Int(ASCII.closeBracket)] = 3
-        return t
-    }()
 
     mutating func close<R: TableReceiver>(object: Bool, at offset: Int, into receiver: inout R) throws {
         guard (isObject[depth] == 1) == object else {

@@ -12,7 +12,7 @@ struct FuzzRuleSink: DumpSink {
     mutating func table(_ t: ParsedTable) {
         checksum &+= UInt64(t.ruleCount) &+ UInt64(t.countedCount) &+ t.printedPackets
         checksum &+= UInt64(t.name.utf8.count) &+ UInt64(t.chains.count)
-        precondition(t.rules.count <= t.ruleCount, "more rules stored than counted")
+        precondition(t.rules.count <= t.ruleCount + t.objectCount, "more rules stored than counted")
         precondition(t.countedCount <= t.ruleCount, "more rules counted than read")
         var sum = checksum
         t.rules.forEach { r in
@@ -23,7 +23,7 @@ struct FuzzRuleSink: DumpSink {
                 if let c = column { for i in 0..<c.count { sum &+= UInt64(c[i]) } }
             }
             if let p = r.packets { precondition(p.lower <= p.upper, "inverted counter interval") }
-            precondition(r.position >= 1, "rule position below 1")
+            precondition(r.position >= 1 || r.isObject, "rule position below 1")
         }
         checksum = sum
     }

@@ -18,7 +18,9 @@ extension RuleWatch {
 
             Findings, most suspicious first: climb-with-egress-drop (a rule that diverts or drops \
             traffic began to climb when egress fell: critical), new-rule, hazard (a REDIRECT, \
-            DNAT or TPROXY that catches egress ports from anywhere), drop-climb, reset.
+            DNAT or TPROXY that catches egress ports from anywhere), drop-climb, reset, \
+            ruleset-emptied (a snapshot with no rules after one with rules: the ruleset flushed, \
+            or a dump command that printed nothing: critical) and ruleset-restored.
 
             SELECTOR (for --ignore and `ignore` in --config): a rule_id as reports print it, or \
             TABLE/CHAIN[/TARGET] with an optional ~REGEX over the rule's text, e.g. \

@@ -26,7 +26,7 @@ extension RuleWatch {
 
         @OptionGroup var capture: CaptureOptions
 
-        @Flag(help: "Print one line of totals: snapshots=N chains=N rules=N counted=N pkts=N bytes=N.")
+        @Flag(help: "Print one line of totals: snapshots=N chains=N rules=N counted=N pkts=N bytes=N objects=N (rules' totals; objects: nft named counters).")
         var summary = false
 
         @Option(help: ArgumentHelp("What to print: text (a line per snapshot, then totals), summary, or jsonl (one JSON object per rule per snapshot). An input format (listing, save, nft, nft-json) here forces it, as --input-format does.",

@@ -73,16 +73,18 @@ import Testing
     ]}
     """#
 
-    @Test("rules read their chain, position, target, counters and text; named counters are not rules")
+    @Test("rules read their chain, position, target, counters and text; named counters are objects, not rules")
     func ruleFields() throws {
         let run = feed(lines: Array(Self.sample.utf8), wantsRules: true)
         #expect(run.problems.isEmpty)
         #expect(run.tables.map { "\($0.family) \($0.name) \($0.chainCount) \($0.ruleCount) \($0.countedCount) \($0.printedPackets) \($0.printedBytes)" }
                 == ["inet fw 2 4 3 10 600", "ip nat 0 2 1 3 180"])
+        #expect(run.tables.map(\.objectCount) == [1, 0] && run.tables[0].objectPackets == 5 && run.tables[0].objectBytes == 500)
         #expect(run.tables[0].chains == [ChainInfo(name: "input", policy: "drop", hook: "input", line: 3),
                                          ChainInfo(name: "svc", line: 4)])
         #expect(run.tables[0].firstLine == 2 && run.tables[1].firstLine == 10)
         #expect(run.rules == [
+            "inet fw #0  5/500 counter web",
             #"inet fw input#1 accept 7/420 [{"match":{"op":"==","left":{"payload":{"protocol":"tcp","field":"dport"}},"right":443}},{"counter":null},{"accept":null}]"#,
             #"inet fw input#2 svc -/- [{"counter":"web"},{"jump":{"target":"svc"}}]"#,
             #"inet fw svc#1 redirect 1/60 [{"counter":null},{"redirect":{"port":8080}}]"#,

@@ -56,7 +56,7 @@ import Testing
             ("ip saddr 10.0.0.0/8 masquerade to :1024-65535", "masquerade"),
             ("dnat ip to 10.0.0.1:80", "dnat"),
             (#"log prefix "drop it " level info drop"#, "drop"),
-            ("ip daddr vmap { 10.0.0.1 : accept, 10.0.0.2 : drop }", ""),
+            ("ip daddr vmap { 10.0.0.1 : accept, 10.0.0.2 : drop }", "vmap {accept, drop}"),
             ("reject with icmpx admin-prohibited", "reject"),
             ("queue num 1 bypass", "queue"),
             ("meta l4proto tcp tproxy ip to :50080", "tproxy"),
@@ -78,7 +78,7 @@ import Testing
         #expect(scan.rules.map(\.target) == ["X"])
     }
 
-    @Test func blocksAreSkippedAndNamedCountersAreNotRules() throws {
+    @Test func blocksAreSkippedAndNamedCountersAreObjectsNotRules() throws {
         let text = """
             table inet t { # handle 9
             \tflags dormant
@@ -127,7 +127,8 @@ import Testing
         #expect(scan.tables.count == 1 && t.family == .inet && t.name == "t" && !t.truncated)
         #expect(t.chainCount == 2 && t.ruleCount == 2 && t.countedCount == 1 && t.packets == 4 && t.bytes == 5)
         #expect(t.chains.map(\.policy) == ["drop", nil] && t.chains.map(\.hook) == ["input", nil])
-        #expect(t.rules.map(\.text) == [#"tcp dport 80 counter name "cnt_http" accept"#, "counter"])
+        #expect(t.rules.map(\.text) == ["counter cnt_http", "counter cnt_ssh", #"tcp dport 80 counter name "cnt_http" accept"#, "counter"])
+        #expect(t.rules.map(\.packets) == [10, 1, nil, 4] && t.rules.map(\.chain) == ["", "", "c", "c"])
     }
 
     @Test func anonymousSetsMaySpanLines() throws {

@@ -63,6 +63,8 @@ struct CollectingSink: DumpSink {
         var header: SnapshotHeader
         var tables: [String] = []
         var rules: [Rule] = []
+        /// Named counter objects (nft), apart from the rules.
+        var objects: [Rule] = []
         var chains = 0
         var partial = false
     }
@@ -75,9 +77,13 @@ struct CollectingSink: DumpSink {
         snapshots[snapshots.count - 1].tables.append(t.family == .ip ? t.name : "\(t.family.rawValue)/\(t.name)")
         snapshots[snapshots.count - 1].chains += t.chainCount
         t.rules.forEach { r in
-            snapshots[snapshots.count - 1].rules.append(Rule(
-                family: t.family, table: t.name, chain: r.chain.string, position: r.position,
-                target: r.target.string, text: r.text.string, packets: r.packets, bytes: r.bytes))
+            let rule = Rule(family: t.family, table: t.name, chain: r.chain.string, position: r.position,
+                            target: r.target.string, text: r.text.string, packets: r.packets, bytes: r.bytes)
+            if r.isObject {
+                snapshots[snapshots.count - 1].objects.append(rule)
+            } else {
+                snapshots[snapshots.count - 1].rules.append(rule)
+            }
         }
     }
 }

@@ -27,9 +27,10 @@ public struct Analyzer {
         var hazard = HazardDetector()
         var reset = ResetDetector()
         var dropClimb = DropClimbDetector()
+        var emptied = RulesetEmptiedDetector()
         var ruleCount = 0
         history.forEachSeries(in: window) { series in
-            if !history.rules[series.rule].isPolicy { ruleCount += 1 }
+            if !history.rules[series.rule].isPolicy && !history.rules[series.rule].isObject { ruleCount += 1 }
             climb.observe(series, in: context)
             newRule.observe(series, in: context)
             hazard.observe(series, in: context)
@@ -44,6 +45,7 @@ public struct Analyzer {
         findings += reset.findings(in: context)
         findings += dropClimb.findings(in: context).filter { !critical.contains($0.ruleIndex ?? -1) }
         findings += unexplainedDrops(context, explained: !critical.isEmpty)
+        findings += emptied.findings(in: context)
 
         let ignores = config.ignores + filter.ignores
         findings = findings.filter { f in

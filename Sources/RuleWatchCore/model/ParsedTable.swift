@@ -19,6 +19,11 @@ public struct ParsedTable: Sendable {
     /// Sums of the rules' printed counters (`445K` adds 445,000); policy counters excluded.
     public var printedPackets: UInt64 = 0
     public var printedBytes: UInt64 = 0
+    /// Named counter objects (nft `counter c1 { packets 12 bytes 1433 }`) and their sums:
+    /// kept apart from the rules' counts, which they are not.
+    public var objectCount = 0
+    public var objectPackets: UInt64 = 0
+    public var objectBytes: UInt64 = 0
 
     /// The input ended (or another dump began) before the table did.
     public var truncated = false
@@ -34,6 +39,7 @@ public struct ParsedTable: Sendable {
     public mutating func reset() {
         family = .ip; name = ""; format = .listing; source = ""; firstLine = 0
         chainCount = 0; ruleCount = 0; countedCount = 0; printedPackets = 0; printedBytes = 0
+        objectCount = 0; objectPackets = 0; objectBytes = 0
         truncated = false; generatedAt = nil
         chains.removeAll(keepingCapacity: true)
         rules.removeAll()
@@ -48,5 +54,12 @@ public struct ParsedTable: Sendable {
             printedPackets &+= p.printed
             printedBytes &+= bytes?.printed ?? 0
         }
+    }
+
+    /// Counts a named counter object.
+    public mutating func countObject(packets: UInt64, bytes: UInt64) {
+        objectCount += 1
+        objectPackets &+= packets
+        objectBytes &+= bytes
     }
 }

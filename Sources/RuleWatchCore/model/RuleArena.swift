@@ -98,11 +98,14 @@ public struct _RuleRecord: Sendable {
     public var position: Int32
     /// The line it began on.
     public var line: Int32
+    /// A named counter object (nft `counter c1 { ... }`), not a rule.
+    public var isObject: Bool
 
     public init(chain: ArenaRange, target: ArenaRange, text: ArenaRange, columns: ListingColumns? = nil,
-                packets: Counter?, bytes: Counter?, position: Int32, line: Int32) {
+                packets: Counter?, bytes: Counter?, position: Int32, line: Int32, isObject: Bool = false) {
         self.chain = chain; self.target = target; self.text = text; self.columns = columns
         self.packets = packets; self.bytes = bytes; self.position = position; self.line = line
+        self.isObject = isObject
     }
 }
 
@@ -118,6 +121,9 @@ public struct RuleView {
     public let bytes: Counter?
     public let position: Int
     public let line: Int
+    /// A named counter object (nft `counter c1 { ... }`): its counts are its own, it has no
+    /// chain or target, and its text is `counter NAME`.
+    public let isObject: Bool
     /// Listing rules only: the columns `prot opt in out source destination` and the match text.
     public let proto, opt, inInterface, outInterface, source, destination, match: ByteSlice?
 
@@ -134,6 +140,7 @@ public struct RuleView {
         bytes = r.bytes
         position = Int(r.position)
         line = Int(r.line)
+        isObject = r.isObject
         if let c = r.columns {
             proto = s(c.proto); opt = s(c.opt); inInterface = s(c.inInterface); outInterface = s(c.outInterface)
             source = s(c.source); destination = s(c.destination); match = s(c.match)

@@ -17,7 +17,22 @@ public enum TargetClass: String, Sendable, Hashable {
         case "REDIRECT", "DNAT", "TPROXY", "redirect", "dnat", "tproxy": self = .divert
         case "DROP", "REJECT", "drop", "reject": self = .discard
         case "ACCEPT", "RETURN", "accept", "return", "continue": self = .accept
-        default: self = .other
+        default: self = Self(verdictMap: target)
+        }
+    }
+
+    /// `vmap {accept, drop}`: a map that may drop discards (its drops are what a climb of
+    /// its counter can mean), one that only accepts or returns accepts; `vmap @m` and
+    /// maps that jump are `other`, their verdicts not known from the rule.
+    private init(verdictMap target: String) {
+        guard target.hasPrefix("vmap {") else { self = .other; return }
+        let verdicts = target.dropFirst(6).dropLast().split(separator: ",").map { $0.trimmingPrefix(" ") }
+        if verdicts.contains(where: { $0 == "drop" || $0 == "reject" }) {
+            self = .discard
+        } else if !verdicts.isEmpty, verdicts.allSatisfy({ $0 == "accept" || $0 == "return" || $0 == "continue" }) {
+            self = .accept
+        } else {
+            self = .other
         }
     }
 

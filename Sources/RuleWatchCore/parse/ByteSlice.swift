@@ -160,31 +160,33 @@ public struct BlankSeparated: Sequence, IteratorProtocol {
     }
 }
 
-/// Bytes named once, and the classes the scanners test.
+/// Bytes named once, and the classes the scanners test. Computed and inlinable, not stored:
+/// a stored `static let` is read through its lazy initializer's accessor, a call per byte in
+/// the scanners' loops.
 public enum ASCII {
-    public static let newline = UInt8(ascii: "\n")
-    public static let carriageReturn = UInt8(ascii: "\r")
-    public static let space = UInt8(ascii: " ")
-    public static let tab = UInt8(ascii: "\t")
-    public static let hash = UInt8(ascii: "#")
-    public static let colon = UInt8(ascii: ":")
-    public static let comma = UInt8(ascii: ",")
-    public static let quote = UInt8(ascii: "\"")
-    public static let backslash = UInt8(ascii: "\\")
-    public static let slash = UInt8(ascii: "/")
-    public static let star = UInt8(ascii: "*")
-    public static let openBracket = UInt8(ascii: "[")
-    public static let closeBracket = UInt8(ascii: "]")
-    public static let openBrace = UInt8(ascii: "{")
-    public static let closeBrace = UInt8(ascii: "}")
-    public static let openParen = UInt8(ascii: "(")
-    public static let closeParen = UInt8(ascii: ")")
-    public static let dash = UInt8(ascii: "-")
-    public static let plus = UInt8(ascii: "+")
-    public static let dot = UInt8(ascii: ".")
-    public static let at = UInt8(ascii: "@")
-    public static let zero = UInt8(ascii: "0")
-    public static let nine = UInt8(ascii: "9")
+    @inlinable public static var newline: UInt8 { UInt8(ascii: "\n") }
+    @inlinable public static var carriageReturn: UInt8 { UInt8(ascii: "\r") }
+    @inlinable public static var space: UInt8 { UInt8(ascii: " ") }
+    @inlinable public static var tab: UInt8 { UInt8(ascii: "\t") }
+    @inlinable public static var hash: UInt8 { UInt8(ascii: "#") }
+    @inlinable public static var colon: UInt8 { UInt8(ascii: ":") }
+    @inlinable public static var comma: UInt8 { UInt8(ascii: ",") }
+    @inlinable public static var quote: UInt8 { UInt8(ascii: "\"") }
+    @inlinable public static var backslash: UInt8 { UInt8(ascii: "\\") }
+    @inlinable public static var slash: UInt8 { UInt8(ascii: "/") }
+    @inlinable public static var star: UInt8 { UInt8(ascii: "*") }
+    @inlinable public static var openBracket: UInt8 { UInt8(ascii: "[") }
+    @inlinable public static var closeBracket: UInt8 { UInt8(ascii: "]") }
+    @inlinable public static var openBrace: UInt8 { UInt8(ascii: "{") }
+    @inlinable public static var closeBrace: UInt8 { UInt8(ascii: "}") }
+    @inlinable public static var openParen: UInt8 { UInt8(ascii: "(") }
+    @inlinable public static var closeParen: UInt8 { UInt8(ascii: ")") }
+    @inlinable public static var dash: UInt8 { UInt8(ascii: "-") }
+    @inlinable public static var plus: UInt8 { UInt8(ascii: "+") }
+    @inlinable public static var dot: UInt8 { UInt8(ascii: ".") }
+    @inlinable public static var at: UInt8 { UInt8(ascii: "@") }
+    @inlinable public static var zero: UInt8 { UInt8(ascii: "0") }
+    @inlinable public static var nine: UInt8 { UInt8(ascii: "9") }
 
     /// Space, tab or CR: what separates columns and trails lines.
     @inlinable public static func isBlank(_ b: UInt8) -> Bool { b == space || b == tab || b == carriageReturn }

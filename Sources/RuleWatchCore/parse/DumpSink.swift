@@ -29,6 +29,8 @@ public struct Summary: DumpSink, Sendable, Hashable {
     public var counted = 0
     public var packets: UInt64 = 0
     public var bytes: UInt64 = 0
+    /// Named counter objects (nft), counted apart from the rules.
+    public var objects = 0
 
     public init() {}
     public var wantsRules: Bool { false }
@@ -41,10 +43,12 @@ public struct Summary: DumpSink, Sendable, Hashable {
         counted += t.countedCount
         packets &+= t.printedPackets
         bytes &+= t.printedBytes
+        objects += t.objectCount
     }
 
-    /// `snapshots=N chains=N rules=N counted=N pkts=N bytes=N`
+    /// `snapshots=N chains=N rules=N counted=N pkts=N bytes=N objects=N`: the first keys are
+    /// the rules' alone, `objects` the named counter objects.
     public var line: String {
-        "snapshots=\(snapshots) chains=\(chains) rules=\(rules) counted=\(counted) pkts=\(packets) bytes=\(bytes)"
+        "snapshots=\(snapshots) chains=\(chains) rules=\(rules) counted=\(counted) pkts=\(packets) bytes=\(bytes) objects=\(objects)"
     }
 }

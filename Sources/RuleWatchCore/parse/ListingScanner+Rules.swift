@@ -6,7 +6,10 @@ extension ListingScanner {
         let b = line.bytes.base
         position += 1
         table.count(packets: r.packets, bytes: r.bytes)
-        if !looksIPv6, options.family == nil { looksIPv6 = Self.showsIPv6(b, r) }
+        if !familyKnown {
+            looksIPv6 = Self.showsIPv6(b, r)
+            familyKnown = looksIPv6 || Self.showsIPv4(b, r)
+        }
         let open = Self.openComment(b, from: r.match.lowerBound, to: r.match.upperBound)
         if let open {
             commentOpen = true
@@ -143,7 +146,20 @@ extension ListingScanner {
         return nil
     }
 
-    /// An IPv6 address, ip6tables' ICMP protocol name, or the blank `opt` of old ip6tables.
+    /// An IPv4 address in the address columns (`0.0.0.0/0`, `10.96.0.10`): no ip6tables
+    /// listing prints one, so the table's family is known and its other rules need no look.
+    static func showsIPv4(_ b: UnsafeRawBufferPointer, _ r: _ListingRuleLine) -> Bool {
+        func ipv4(_ f: Range<Int>) -> Bool {
+            guard f.count >= 7, ASCII.isDigit(b[f.lowerBound]), let base = b.baseAddress else { return false }
+            return memchr(base + f.lowerBound, Int32(ASCII.dot), f.count) != nil
+        }
+        return ipv4(r.source) || ipv4(r.destination)
+    }
+
+    /// An IPv6 address (in the address columns or anywhere in the match text: a DNAT's
+    /// `to:[fd00::1]:80`, a comment), ip6tables' ICMP protocol (`ipv6-icmp`, `icmpv6`, 58)
+    /// or its ICMPv6 match, or the blank `opt` of old ip6tables. Without `-n` every address
+    /// may show as `anywhere`: then only these tell an ip6tables listing.
     static func showsIPv6(_ b: UnsafeRawBufferPointer, _ r: _ListingRuleLine) -> Bool {
         if r.opt.isEmpty { return true }
         // Source and destination are neighbours: one memchr over both (the blanks between
@@ -152,8 +168,16 @@ extension ListingScanner {
            memchr(base + r.source.lowerBound, Int32(ASCII.colon), r.destination.upperBound - r.source.lowerBound) != nil {
             return true
         }
-        guard r.proto.count == 6 || r.proto.count == 9 else { return false }
-        let proto = ByteSlice(UnsafeRawBufferPointer(rebasing: b[r.proto]))
-        return proto == "icmpv6" || proto == "ipv6-icmp"
+        if r.proto.count == 6 || r.proto.count == 9 || r.proto.count == 2 {
+            let proto = ByteSlice(UnsafeRawBufferPointer(rebasing: b[r.proto]))
+            if proto == "icmpv6" || proto == "ipv6-icmp" || proto == "58" { return true }
+        }
+        guard !r.match.isEmpty else { return false }
+        let match = ByteSlice(UnsafeRawBufferPointer(rebasing: b[r.match]))
+        guard match.firstIndex(of: ASCII.colon) != nil || match.firstIndex(of: UInt8(ascii: "6")) != nil else { return false }
+        // `::` is in every IPv6 address iptables prints but a full one, and in no port,
+        // time or MAC match; `ipv6-icmp`/`ipv6-icmptype`/`icmpv6` are ip6tables' ICMP matches.
+        return match.firstRange(of: "::") != nil || match.firstRange(of: "ipv6-icmp") != nil
+            || match.firstRange(of: "icmpv6") != nil
     }
 }

@@ -26,6 +26,11 @@ struct ListingScanner: SectionScanner {
     var lastBuiltin = -1
     var sawUserChain = false
     var looksIPv6 = false
+    /// A rule showed an IPv4 or an IPv6 address (or ICMPv6): the table's family is settled.
+    var familyKnown = false
+    /// A table of this listing already looked IPv6, or its `# Warning:` header names
+    /// ip6tables: the tables after it are ip6 too.
+    var listingIsIPv6 = false
 
     var inChain = false
     /// The current chain had its column header line (a chain without one was cut off).
@@ -62,6 +67,7 @@ struct ListingScanner: SectionScanner {
         if commentOpen || (inChain && !chainHasHeader) { table.truncated = true }
         try emitTable(into: &receiver)
         layout = .verbose
+        listingIsIPv6 = false
     }
 
     // MARK: - Lines
@@ -81,7 +87,10 @@ struct ListingScanner: SectionScanner {
             return try chain(line, name: i + 6, into: &receiver)
         case ASCII.hash where rest.hasPrefix("# Warning:"):
             // Each command's output begins with it: whatever came before was another table.
+            // `# Warning: ip6tables-legacy tables present, use ip6tables-legacy to see them`
+            // says whose output follows.
             try emitTable(into: &receiver)
+            listingIsIPv6 = rest.firstRange(of: "ip6tables") != nil
             return .consumed
         case UInt8(ascii: "n"), UInt8(ascii: "p"), UInt8(ascii: "t"):
             // Every chain repeats the same column header: compare it to the last one read
@@ -147,7 +156,9 @@ struct ListingScanner: SectionScanner {
         if commentOpen { closeComment() }
         if table.chainCount > 0 {
             table.name = options.table ?? Self.tableName(builtins: builtins)
-            table.family = options.family ?? (looksIPv6 ? .ip6 : .ip)
+            if looksIPv6 { listingIsIPv6 = true }
+            // What the listing shows first; `--family` only when it shows nothing either way.
+            table.family = looksIPv6 || listingIsIPv6 ? .ip6 : options.family ?? .ip
             table.format = .listing
             table.source = source
             try receiver.receive(&table)
@@ -158,6 +169,7 @@ struct ListingScanner: SectionScanner {
         lastBuiltin = -1
         sawUserChain = false
         looksIPv6 = false
+        familyKnown = false
         inChain = false
         chainHasHeader = false
         position = 0

@@ -65,6 +65,8 @@ extension NftJSONScanner {
                 }
                 if i == n { return }
                 try endLiteral(at: i, into: &receiver)
+            case .skip:
+                i = try skip(p, from: i, count: n, into: &receiver)
             case .broken:
                 return
             case .done:
@@ -86,6 +88,8 @@ extension NftJSONScanner {
     mutating func endOfLine<R: TableReceiver>(into receiver: inout R) throws {
         switch state {
         case .string, .escape, .unicode:
+            fail("line ends inside a string: the nft JSON document is cut off", at: nil)
+        case .skip where skipInString:
             fail("line ends inside a string: the nft JSON document is cut off", at: nil)
         case .number:
             try endNumber(into: &receiver)
@@ -170,6 +174,83 @@ extension NftJSONScanner {
         state = object ? .keyOrClose : .valueOrClose
         try opened(role, into: &receiver)
         if textOn { appendText(object ? ASCII.openBrace : ASCII.openBracket) }
+        if role == .other && !wantsRules {
+            // Nothing in it is counted: find its end without reading its tokens.
+            state = .skip
+            skipBase = depth
+            skipInString = false
+            skipEscape = false
+        }
+    }
+
+    /// Steps over a skipped container's bytes from `i`: strings (and their escapes) and
+    /// brackets, which must pair up as everywhere else; returns where it stopped (the
+    /// piece's end, or just past the container's close). Its state is held in locals and
+    /// written back once: the loop touches no array through `self`.
+    mutating func skip<R: TableReceiver>(_ p: UnsafeRawPointer, from start: Int, count n: Int,
+                                         into receiver: inout R) throws -> Int {
+        var i = start
+        var level = depth
+        var inString = skipInString
+        var escape = skipEscape
+        let base = skipBase
+        let limit = Self.maxDepth
+        // 0 running on, 1 the container closed, 2 too deep, 3 `}` closing an array, 4 `]` an object.
+        var outcome = 0
+        isObject.withUnsafeMutableBufferPointer { kinds in
+            while i < n {
+                if inString {
+                    if escape {
+                        escape = false
+                        i &+= 1
+                        continue
+                    }
+                    while i < n {
+                        let b = p.load(fromByteOffset: i, as: UInt8.self)
+                        if b == 0x22 || b == 0x5C { break }
+                        i &+= 1
+                    }
+                    if i == n { return }
+                    let b = p.load(fromByteOffset: i, as: UInt8.self)
+                    i &+= 1
+                    if b == 0x22 { inString = false } else { escape = true }
+                    continue
+                }
+                let b = p.load(fromByteOffset: i, as: UInt8.self)
+                i &+= 1
+                switch b {
+                case 0x22:
+                    inString = true
+                case 0x7B, 0x5B:
+                    guard level < limit else { outcome = 2; return }
+                    level &+= 1
+                    kinds[level] = b == 0x7B ? 1 : 0
+                case 0x7D, 0x5D:
+                    let object = b == 0x7D
+                    guard (kinds[level] == 1) == object else { outcome = object ? 3 : 4; return }
+                    level &-= 1
+                    if level < base { outcome = 1; return }
+                default:
+                    continue
+                }
+            }
+        }
+        depth = level
+        skipInString = inString
+        skipEscape = escape
+        switch outcome {
+        case 1:
+            state = depth == 0 ? .done : .afterValue
+            return i
+        case 2:
+            fail("nft JSON nested deeper than \(Self.maxDepth) levels", at: i - 1)
+            return n
+        case 3, 4:
+            fail(outcome == 3 ? "'}' closes an array" : "']' closes an object", at: i - 1)
+            return n
+        default:
+            return n
+        }
     }
 
     mutating func close<R: TableReceiver>(object: Bool, at offset: Int, into receiver: inout R) throws {
@@ -191,6 +272,12 @@ extension NftJSONScanner {
         if capturing {
             captureCount = 0
             captureCut = false
+            if !key && currentRole == .expr {
+                captureLimit = Self.maxRuleText
+                stringStart = ruleText.count
+            } else {
+                captureLimit = Self.maxCapture
+            }
         }
         pendingHigh = 0
         if textOn { appendText(ASCII.quote) }
@@ -219,11 +306,15 @@ extension NftJSONScanner {
     }
 
     mutating func captureBytes(_ p: UnsafeRawPointer, _ count: Int) {
-        let room = Self.maxCapture - captureCount
+        let room = captureLimit - captureCount
         if count > room { captureCut = true }
         let n = Swift.min(count, room)
         guard n > 0 else { return }
         let at = captureCount
+        if at + n > capture.count {
+            // Only a binding's string grows past a name's room.
+            capture.append(contentsOf: repeatElement(0, count: Swift.max(at + n - capture.count, capture.count)))
+        }
         capture.withUnsafeMutableBytes { buffer in
             // Names are short: a loop beats a call to memmove.
             for k in 0..<n { buffer[at + k] = p.load(fromByteOffset: k, as: UInt8.self) }

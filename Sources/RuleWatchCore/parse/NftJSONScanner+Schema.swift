@@ -1,13 +1,18 @@
+import Glibc
+
 // What the tokenizer's events mean in the nft schema: which keys and values are read, and
 // where a table, chain or rule begins and ends. See `_JSONRole` for the layout.
 
 extension NftJSONScanner {
+    // The readings below are `mutating` though they change nothing: a non-mutating method
+    // called from a mutating one gets a copy of the whole scanner (a `memcpy` of its
+    // hundreds of bytes per key, string and container); a mutating one gets its address.
     @inline(__always)
-    var currentRole: _JSONRole { depth < roles.count ? roles[depth] : .other }
+    var currentRole: _JSONRole { mutating get { depth < roles.count ? roles[depth] : .other } }
 
     /// The role of a container about to open at `depth + 1`.
     @inline(__always)
-    func childRole(object: Bool) -> _JSONRole {
+    mutating func childRole(object: Bool) -> _JSONRole {
         switch currentRole {
         case .other: return depth == 0 && object ? .top : .other
         case .top: return !object && topKey == .nftables ? .nftables : .other
@@ -19,11 +24,13 @@ extension NftJSONScanner {
             guard object else { return .other }
             switch statementKey {
             case .counter: return .counter
-            case .jump, .goto: return .jump
-            case .xt: return .xt
+            // Targets matter only to stored rules: the summary path skips them.
+            case .jump, .goto: return wantsRules ? .jump : .other
+            case .xt: return wantsRules ? .xt : .other
+            case .vmap: return wantsRules ? .vmap : .other
             default: return .other
             }
-        case .counter, .jump, .xt: return .other
+        case .counter, .jump, .xt, .vmap: return .other
         }
     }
 
@@ -48,14 +55,18 @@ extension NftJSONScanner {
         case .statement:
             statementKey = .other
         case .counter:
-            // `{"counter": {"packets": N, "bytes": M}}` reads `{"counter":null}` in the text.
+            // `{"counter": {"packets": N, "bytes": M}}` reads `{"counter":null}` in the text
+            // (rewritten when it closes); `{"counter": {"map": ...}}` names counter objects.
             innerField = .other
-            ruleCounted = true
+            counterSeen = false
             rulePackets = 0
             ruleBytes = 0
-            if textOn { appendText("null") }
-            textSuppressed = true
-            textOn = false
+            counterTextStart = ruleText.count
+        case .vmap:
+            innerField = .other
+            vmapDepth = depth
+            vmapVerdicts = 0
+            vmapNamed = false
         case .jump:
             innerField = .other
         case .xt:
@@ -75,8 +86,18 @@ extension NftJSONScanner {
             textActive = false
             textOn = false
         case .counter:
-            textSuppressed = false
-            textOn = textActive && !textFull
+            guard counterSeen else { break }
+            ruleCounted = true
+            if textOn {
+                ruleText.removeSubrange(counterTextStart...)
+                appendText("null")
+            }
+        case .vmap:
+            vmapDepth = 0
+            if wantsRules && !vmapNamed {
+                ruleTarget.removeAll(keepingCapacity: true)
+                ruleTarget.append(contentsOf: _NftVerdict.vmapTarget(verdicts: vmapVerdicts))
+            }
         case .xt:
             if wantsRules && xtType.elementsEqual("target".utf8) {
                 ruleTarget.removeAll(keepingCapacity: true)
@@ -94,8 +115,10 @@ extension NftJSONScanner {
         objectHas = []
         objectTableIsCurrent = false
         ruleCounted = false
+        counterSeen = false
         rulePackets = 0
         ruleBytes = 0
+        if !bindingBodies.isEmpty { bindingBodies.removeAll() }
         if wantsRules {
             ruleTarget.removeAll(keepingCapacity: true)
             ruleText.removeAll(keepingCapacity: true)
@@ -103,15 +126,16 @@ extension NftJSONScanner {
     }
 
     @inline(__always)
-    func keyIsCaptured() -> Bool {
+    mutating func keyIsCaptured() -> Bool {
         switch currentRole {
-        case .top, .item, .body, .statement, .counter, .jump, .xt: return true
-        case .other, .nftables, .expr: return false
+        case .top, .item, .body, .statement, .counter, .jump, .xt, .vmap: return true
+        case .other: return vmapDepth > 0
+        case .nftables, .expr: return false
         }
     }
 
     mutating func keyRead() {
-        let key = captureCut ? .other : withCaptured { _JSONKey($0) }
+        let key = captureCut ? .other : Self.captured(capture, captureCount) { _JSONKey($0) }
         switch currentRole {
         case .top: topKey = key
         case .item: itemKind = key
@@ -119,24 +143,28 @@ extension NftJSONScanner {
         case .statement:
             statementKey = key
             if wantsRules && key.isVerdict { Self.copy(capture, captureCount, to: &ruleTarget) }
-        case .counter, .jump, .xt: innerField = key
-        case .other, .nftables, .expr: break
+        case .counter, .jump, .xt, .vmap: innerField = key
+        case .other:
+            if vmapDepth > 0 && !captureCut { vmapVerdicts |= Self.captured(capture, captureCount) { _NftVerdict.mapVerdictBit($0) } }
+        case .nftables, .expr: break
         }
     }
 
     @inline(__always)
-    func valueStringIsCaptured() -> Bool {
+    mutating func valueStringIsCaptured() -> Bool {
         switch currentRole {
         case .body:
             switch bodyField {
             case .family, .table: return true
-            case .name: return itemKind == .table || (wantsRules && itemKind == .chain)
+            case .name: return itemKind == .table || (wantsRules && (itemKind == .chain || itemKind == .counter))
             case .chain: return wantsRules && itemKind == .rule
             case .hook, .policy: return wantsRules && itemKind == .chain
             default: return false
             }
         case .jump: return wantsRules && innerField == .target
         case .xt: return wantsRules && (innerField == .type || innerField == .name)
+        case .vmap: return innerField == .data
+        case .expr: return true
         default: return false
         }
     }
@@ -146,12 +174,12 @@ extension NftJSONScanner {
         case .body:
             switch bodyField {
             case .family:
-                objectFamily = withCaptured { Family(keyword: $0) }
+                objectFamily = Self.captured(capture, captureCount) { Family(keyword: $0) }
                 objectFamilyUnknown = objectFamily == nil
             case .table:
                 // Most objects are of the table in progress: compare now, copy only if not.
                 objectHas.insert(.table)
-                objectTableIsCurrent = tableOpen && withCaptured { c in tableKey.withUnsafeBytes { c == ByteSlice($0) } }
+                objectTableIsCurrent = tableOpen && Self.captured(capture, captureCount, equals: tableKey)
                 if !objectTableIsCurrent { Self.copy(capture, captureCount, to: &objectTable) }
             case .name:
                 Self.copy(capture, captureCount, to: &objectName)
@@ -172,8 +200,32 @@ extension NftJSONScanner {
             Self.copy(capture, captureCount, to: &ruleTarget)
         case .xt:
             if innerField == .type { Self.copy(capture, captureCount, to: &xtType) } else { Self.copy(capture, captureCount, to: &xtName) }
+        case .vmap:
+            vmapNamed = true
+            ruleTarget.removeAll(keepingCapacity: true)
+            ruleTarget.append(contentsOf: "vmap ".utf8)
+            capture.withUnsafeBytes { ruleTarget.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<captureCount])) }
+        case .expr:
+            stringStatementRead()
         default:
             break
+        }
+    }
+
+    /// A statement nft printed as a string: a chain binding, `jump {\n\t\t\tRULE\n...}`, whose
+    /// body is kept for the rule's end and stands as `"jump {}"` in the rule's text.
+    mutating func stringStatementRead() {
+        guard !captureCut, captureCount >= 7, itemKind == .rule else { return }
+        let isBinding = Self.captured(capture, captureCount) { s in
+            (s.hasPrefix("jump {") || s.hasPrefix("goto {")) && s[s.count - 1] == ASCII.closeBrace
+        }
+        guard isBinding else { return }
+        bindingBodies.append(Array(capture[6..<(captureCount - 1)]))
+        if textOn {
+            ruleText.removeSubrange(stringStart...)
+            appendText(ASCII.quote)
+            appendText(capture.withUnsafeBytes { $0.baseAddress! }, 6)
+            appendText("}\"")
         }
     }
 
@@ -184,19 +236,32 @@ extension NftJSONScanner {
         bytes.withUnsafeBytes { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
     }
 
-    /// Lends the string just captured.
+    /// Lends the string just captured. Static, taking the buffer: a method of `self` called
+    /// from a mutating one with a closure makes Swift copy the whole scanner, every call.
     @inline(__always)
-    func withCaptured<T>(_ body: (ByteSlice) -> T) -> T {
-        capture.withUnsafeBytes { body(ByteSlice(UnsafeRawBufferPointer(rebasing: $0[0..<captureCount]))) }
+    static func captured<T>(_ capture: [UInt8], _ count: Int, _ body: (ByteSlice) -> T) -> T {
+        capture.withUnsafeBytes { body(ByteSlice(UnsafeRawBufferPointer(rebasing: $0[0..<count]))) }
+    }
+
+    /// The string just captured is `bytes`.
+    @inline(__always)
+    static func captured(_ capture: [UInt8], _ count: Int, equals bytes: [UInt8]) -> Bool {
+        count == bytes.count && capture.withUnsafeBytes { c in
+            bytes.withUnsafeBytes { count == 0 || memcmp(c.baseAddress!, $0.baseAddress!, count) == 0 }
+        }
     }
 
     @inline(__always)
-    func valueNumberField() -> _JSONKey {
-        guard currentRole == .counter, innerField == .packets || innerField == .bytes else { return .other }
-        return innerField
+    mutating func valueNumberField() -> _JSONKey {
+        switch currentRole {
+        case .counter: return innerField == .packets || innerField == .bytes ? innerField : .other
+        case .body: return itemKind == .counter && (bodyField == .packets || bodyField == .bytes) ? bodyField : .other
+        default: return .other
+        }
     }
 
     mutating func numberRead(_ value: UInt64) {
+        counterSeen = true
         if numberField == .packets { rulePackets = value } else { ruleBytes = value }
     }
 }

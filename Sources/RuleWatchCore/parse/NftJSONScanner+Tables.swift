@@ -7,7 +7,7 @@ extension NftJSONScanner {
     /// another one.
     mutating func endObject<R: TableReceiver>(into receiver: inout R) throws {
         let kind = itemKind
-        let counts = kind == .table || kind == .chain || kind == .rule
+        let counts = kind == .table || kind == .chain || kind == .rule || kind == .counter
         if objectFamilyUnknown {
             if counts { note("nft JSON \(kind) with an unknown family, skipped") }
             return
@@ -40,6 +40,8 @@ extension NftJSONScanner {
             }
         case .rule:
             try endRule()
+        case .counter:
+            endCounterObject()
         default:
             break
         }
@@ -60,7 +62,10 @@ extension NftJSONScanner {
     mutating func endRule() throws {
         let packets: Counter? = ruleCounted ? .exact(rulePackets) : nil
         table.count(packets: packets, bytes: ruleCounted ? .exact(ruleBytes) : nil)
-        guard wantsRules else { return }
+        guard wantsRules else {
+            for body in bindingBodies { readBinding(body, name: []) }
+            return
+        }
         // Arena offsets are 32-bit.
         guard Int(table.rules.mark) < Int(Int32.max) - 4 * Self.maxRuleText else {
             return note("table too large: rules past 2 GiB of text are counted, not kept")
@@ -81,10 +86,84 @@ extension NftJSONScanner {
         lastChain = chain
         lastPosition = position
         let text = store(ruleText)
+        var name: [UInt8] = []
+        if !bindingBodies.isEmpty {
+            // The anonymous chain is named by where it is bound: `CHAIN{EXPR}`.
+            name = objectChain + [ASCII.openBrace] + ruleText + [ASCII.closeBrace]
+            Self.copy(name, name.count, to: &ruleTarget)
+        }
         let target = store(ruleTarget)
+        if _KernelBindings.isKernelName(objectChain) || _KernelBindings.isKernelName(ruleTarget) { kernelBindings = true }
         table.rules.append(_RuleRecord(chain: chain, target: target, text: text, packets: packets,
                                        bytes: ruleCounted ? .exact(ruleBytes) : nil,
                                        position: position, line: Int32(truncatingIfNeeded: itemLine)))
+        for body in bindingBodies { readBinding(body, name: name) }
+    }
+
+    /// `{"counter": {"family": ..., "table": ..., "name": "c1", "packets": 12, "bytes": 1433}}`:
+    /// a named counter object, kept apart from the rules.
+    mutating func endCounterObject() {
+        table.countObject(packets: rulePackets, bytes: ruleBytes)
+        guard wantsRules else { return }
+        var text = Array("counter ".utf8)
+        text.append(contentsOf: objectName)
+        let stored = store(text)
+        table.rules.append(_RuleRecord(chain: .empty, target: .empty, text: stored,
+                                       packets: counterSeen ? .exact(rulePackets) : nil,
+                                       bytes: counterSeen ? .exact(ruleBytes) : nil,
+                                       position: 0, line: Int32(truncatingIfNeeded: itemLine), isObject: true))
+    }
+
+    /// The rules of a chain binding, which nft prints as nft text in a string: read by the
+    /// text scanner, they join the table as rules of the chain `name`, each rule's text
+    /// the statement as a JSON string in an array (`["ip saddr 10.0.0.1 counter accept"]`),
+    /// its counter's values taken out as in the text format.
+    mutating func readBinding(_ body: [UInt8], name: [UInt8]) {
+        var sub = NftTextScanner(options: ParseOptions(), wantsRules: wantsRules, source: source)
+        sub.level = 2
+        sub.chainHasRules = true
+        if wantsRules { sub.chain = name.withUnsafeBytes { sub.table.rules.store(ByteSlice($0)) } }
+        var dropped = _NoTables()
+        body.withUnsafeBytes { raw in
+            var start = 0
+            for i in 0...raw.count where i == raw.count || raw[i] == ASCII.newline {
+                let piece = ByteSlice(UnsafeRawBufferPointer(rebasing: raw[start..<i]))
+                start = i + 1
+                _ = try? sub.feed(Line(bytes: piece, number: itemLine), into: &dropped)
+            }
+        }
+        if sub.ruleDepth > 0 {
+            sub.ruleDepth = 0
+            sub.finishRule()
+        }
+        let inner = sub.table
+        table.chainCount += 1 + inner.chainCount
+        table.ruleCount += inner.ruleCount
+        table.countedCount += inner.countedCount
+        table.printedPackets &+= inner.printedPackets
+        table.printedBytes &+= inner.printedBytes
+        guard wantsRules else { return }
+        table.chains.append(ChainInfo(name: String(decoding: name, as: UTF8.self), line: itemLine))
+        for var c in inner.chains {
+            c.line = itemLine
+            table.chains.append(c)
+        }
+        var text: [UInt8] = []
+        inner.rules.forEach { r in
+            text.removeAll(keepingCapacity: true)
+            text.append(contentsOf: "[\"".utf8)
+            for b in r.text.base {
+                if b == ASCII.quote || b == ASCII.backslash { text.append(ASCII.backslash) }
+                if b < 0x20 { text.append(ASCII.space); continue }
+                text.append(b)
+            }
+            text.append(contentsOf: "\"]".utf8)
+            let chain = table.rules.store(r.chain)
+            let target = table.rules.store(r.target)
+            let stored = store(text)
+            table.rules.append(_RuleRecord(chain: chain, target: target, text: stored, packets: r.packets, bytes: r.bytes,
+                                           position: Int32(r.position), line: Int32(truncatingIfNeeded: itemLine)))
+        }
     }
 
     mutating func store(_ bytes: [UInt8]) -> ArenaRange {
@@ -102,7 +181,12 @@ extension NftJSONScanner {
     }
 
     mutating func emitTable<R: TableReceiver>(into receiver: inout R) throws {
+        if kernelBindings {
+            _KernelBindings.rename(&table)
+            kernelBindings = false
+        }
         try receiver.receive(&table)
+        tablesEmitted += 1
         table.reset()
         tableOpen = false
         positions.removeAll(keepingCapacity: true)

@@ -57,6 +57,12 @@ struct NftJSONScanner: SectionScanner {
     var literalBits: UInt64 = 0
     var literalLength = 0
 
+    /// In `.skip`: the depth of the container being skipped, and whether a string (and an
+    /// escape in it) is open.
+    var skipBase = 0
+    var skipInString = false
+    var skipEscape = false
+
     // MARK: Where in the schema
 
     var topKey = _JSONKey.other
@@ -81,6 +87,22 @@ struct NftJSONScanner: SectionScanner {
     /// Which of them it had (a name may be empty).
     var objectHas = _JSONFields()
     var ruleCounted = false
+    /// The counter being read had `packets` or `bytes`: an anonymous counter, not a
+    /// reference to a named one (`{"counter": {"map": ...}}`).
+    var counterSeen = false
+    /// Where the anonymous counter's object began in `ruleText`.
+    var counterTextStart = 0
+    /// The depth of the verdict map being read (0: none), and the verdicts met in it.
+    var vmapDepth = 0
+    var vmapVerdicts: UInt8 = 0
+    var vmapNamed = false
+    /// A string statement's start in `ruleText`: nft prints a chain binding (`jump { ... }`)
+    /// as one, its rules inside as nft text.
+    var stringStart = 0
+    /// Captured strings may grow this long (binding strings are long, names short).
+    var captureLimit = NftJSONScanner.maxCapture
+    /// The bodies of the current rule's chain bindings, read once the rule ends.
+    var bindingBodies: [[UInt8]] = []
     var rulePackets: UInt64 = 0
     var ruleBytes: UInt64 = 0
     var ruleTarget: [UInt8] = []
@@ -98,6 +120,11 @@ struct NftJSONScanner: SectionScanner {
 
     var table = ParsedTable()
     var tableOpen = false
+    /// Tables handed on from this document: none in a whole one is an empty ruleset.
+    var tablesEmitted = 0
+    /// A rule of the table is in, or jumps to, a chain the kernel named `__chainN` (a
+    /// binding listed as chain and rules of its own): renamed when the table ends.
+    var kernelBindings = false
     var tableFamily = Family.ip
     var tableKey: [UInt8] = []
     /// Where the rules of the last chain are numbered.
@@ -151,6 +178,8 @@ struct NftJSONScanner: SectionScanner {
             try emitTable(into: &receiver)
         } else if !complete && state != .broken && depth > 0 {
             try receiver.warn(line: lineNumber, "nft JSON document ends before its closing brace")
+        } else if complete && tablesEmitted == 0 {
+            try receiver.emptyDump(line: lineNumber)
         }
         reset()
     }
@@ -184,8 +213,12 @@ struct NftJSONScanner: SectionScanner {
         textSuppressed = false
         textFull = false
         textOn = false
+        vmapDepth = 0
         ruleText.removeAll(keepingCapacity: true)
+        bindingBodies.removeAll()
         tableOpen = false
+        tablesEmitted = 0
+        kernelBindings = false
         table.reset()
         positions.removeAll(keepingCapacity: true)
         lastChain = .empty

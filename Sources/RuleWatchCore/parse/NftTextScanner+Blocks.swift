@@ -49,6 +49,8 @@ extension NftTextScanner {
             return openTable(text, line: line)
         case ASCII.hash:
             return NftTextScanner.commentResult(text)
+        case UInt8(ascii: "c") where text.hasPrefix("counter "):
+            if let result = try openCounterObject(text, line: line, into: &receiver) { return result }
         default:
             break
         }
@@ -112,6 +114,8 @@ extension NftTextScanner {
         level = 0
         skipDepth = 0
         ruleDepth = 0
+        counterDepth = 0
+        bindings.removeAll(keepingCapacity: true)
         chain = .empty
         position = 0
         defer { table.reset() }

@@ -29,6 +29,12 @@ extension NftTextScanner {
         }
         switch first {
         case ASCII.closeBrace:
+            if let outer = bindings.popLast() {
+                // The end of an anonymous chain: back to the chain that bound it.
+                chain = outer.chain
+                position = outer.position
+                return .consumed
+            }
             level = 1
             return .consumed
         case ASCII.hash:
@@ -47,6 +53,10 @@ extension NftTextScanner {
         if wantsRules { writeStatement(text, counter: counter) }
         if text.firstIndex(of: ASCII.openBrace) != nil {
             let depth = NftTextScanner.braceDelta(text)
+            if depth == 1, NftTextScanner.opensBinding(text) {
+                openBinding(line: line)
+                return .consumed
+            }
             if depth > 0 {
                 ruleDepth = depth
                 return .consumed
@@ -70,6 +80,11 @@ extension NftTextScanner {
             writeStatement(text, counter: counter)
         }
         ruleDepth += NftTextScanner.braceDelta(text)
+        if ruleDepth == 1, NftTextScanner.opensBinding(text) {
+            ruleDepth = 0
+            openBinding(line: line)
+            return .consumed
+        }
         if ruleDepth <= 0 {
             ruleDepth = 0
             finishRule()
@@ -77,12 +92,13 @@ extension NftTextScanner {
         return .consumed
     }
 
-    mutating func finishRule() {
+    mutating func finishRule(target bound: ArenaRange? = nil, textEnd: Int32? = nil) {
         table.count(packets: pending.packets, bytes: pending.bytes)
         guard wantsRules else { return }
         position += 1
-        let text = ArenaRange(start: pending.textStart, end: table.rules.mark)
-        let target = table.rules.bytes.withUnsafeBytes { _NftVerdict.find(in: $0, text) }
+        let text = ArenaRange(start: pending.textStart, end: textEnd ?? table.rules.mark)
+        var target = bound ?? table.rules.bytes.withUnsafeBytes { _NftVerdict.find(in: $0, text) }
+        if target.start == target.end, bound == nil { target = vmapTarget(text) ?? target }
         table.rules.append(_RuleRecord(chain: chain, target: target, text: text, packets: pending.packets,
                                        bytes: pending.bytes, position: position,
                                        line: Int32(truncatingIfNeeded: pending.line)))

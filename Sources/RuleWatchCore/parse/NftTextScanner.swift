@@ -33,6 +33,11 @@ struct NftTextScanner: SectionScanner {
     /// The current chain's name in the arena, and its rules so far (rules only).
     var chain = ArenaRange.empty
     var position: Int32 = 0
+    /// Anonymous chains open (`jump { ... }`), innermost last: the chain each was bound in.
+    var bindings: [Binding] = []
+    /// Braces still open in a named counter object's block (`counter c1 { ... }`).
+    var counterDepth = 0
+    var counterObject = CounterObject()
 
     init(options: ParseOptions, wantsRules: Bool, source: String) {
         self.options = options
@@ -43,6 +48,7 @@ struct NftTextScanner: SectionScanner {
     mutating func feed<R: TableReceiver>(_ line: Line, into receiver: inout R) throws -> FeedResult {
         let text = line.bytes.trimmed
         if ruleDepth > 0 { return try continueRule(text, line: line.number, into: &receiver) }
+        if counterDepth > 0 { return try counterObjectLine(text, line: line.number, into: &receiver) }
         if skipDepth > 0 { return try skipLine(text, line: line.number, into: &receiver) }
         switch level {
         case 2: return try chainLine(text, line: line.number, into: &receiver)
@@ -58,6 +64,7 @@ struct NftTextScanner: SectionScanner {
             finishRule()
         }
         skipDepth = 0
+        counterDepth = 0
         if level > 0 { try emit(truncated: true, into: &receiver) }
     }
 }
@@ -70,5 +77,19 @@ extension NftTextScanner {
         var line = 0
         /// Where its text began in the arena (rules only).
         var textStart: Int32 = 0
+    }
+
+    /// An anonymous chain being read: where to go on once its `}` comes.
+    struct Binding {
+        var chain: ArenaRange
+        var position: Int32
+    }
+
+    /// A named counter object being read.
+    struct CounterObject {
+        var name = ArenaRange.empty
+        var packets: UInt64?
+        var bytes: UInt64 = 0
+        var line = 0
     }
 }

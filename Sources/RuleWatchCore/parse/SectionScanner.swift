@@ -33,6 +33,13 @@ protocol TableReceiver {
     mutating func receive(_ table: inout ParsedTable) throws
     /// Warnings a scanner raises outside `feed`'s result (e.g. at `finish`).
     mutating func warn(line: Int, _ message: String) throws
+    /// A whole dump that holds no table (`nft -j list ruleset` of an empty ruleset prints
+    /// only its metainfo).
+    mutating func emptyDump(line: Int) throws
+}
+
+extension TableReceiver {
+    mutating func emptyDump(line: Int) throws {}
 }
 
 /// One line of input as the `LineReader` lends it.

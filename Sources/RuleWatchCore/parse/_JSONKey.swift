@@ -7,7 +7,7 @@ enum _JSONKey: UInt8 {
     // Body fields.
     case family, name, hook, policy, expr
     // Statements and their fields.
-    case counter, packets, bytes, jump, goto, target, xt, type
+    case counter, packets, bytes, jump, goto, target, xt, type, vmap, data
     // Verdict-like statements, whose key is the rule's target: keep them last.
     case accept, drop, `return`, `continue`, queue, reject, redirect, dnat, snat, masquerade, tproxy
 
@@ -22,7 +22,8 @@ enum _JSONKey: UInt8 {
             if s == "rule" { self = .rule } else if s == "name" { self = .name } else if s == "expr" { self = .expr }
             else if s == "type" { self = .type } else if s == "jump" { self = .jump } else if s == "goto" { self = .goto }
             else if s == "drop" { self = .drop } else if s == "hook" { self = .hook } else if s == "dnat" { self = .dnat }
-            else if s == "snat" { self = .snat } else { self = .other }
+            else if s == "snat" { self = .snat } else if s == "vmap" { self = .vmap } else if s == "data" { self = .data }
+            else { self = .other }
         case 5:
             if s == "table" { self = .table } else if s == "chain" { self = .chain } else if s == "bytes" { self = .bytes }
             else if s == "queue" { self = .queue } else { self = .other }

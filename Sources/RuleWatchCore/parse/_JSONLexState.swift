@@ -26,4 +26,7 @@ enum _JSONLexState: UInt8 {
     case done
     /// A syntax error: the rest of the document is skipped.
     case broken
+    /// Inside a container the summary path does not read (a rule's match, a set's
+    /// elements): only its brackets and strings are followed, to find where it ends.
+    case skip
 }

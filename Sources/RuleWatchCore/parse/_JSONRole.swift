@@ -26,4 +26,7 @@ enum _JSONRole: UInt8 {
     case jump
     /// iptables-nft's `{"type": "target", "name": "REDIRECT"}`.
     case xt
+    /// A verdict map's `{"key": ..., "data": {"set": [[7, {"accept": null}], ...]}}` or
+    /// `"data": "@m"` (rules only).
+    case vmap
 }

@@ -25,9 +25,12 @@ public struct SnapshotLines: DumpSink {
 
     public mutating func endSnapshot(_ header: SnapshotHeader, partial: Bool) throws {
         let time = header.time.map { CivilTime.iso8601(nanoseconds: $0) } ?? "(no time)"
-        var line = "snapshot \(header.index + 1)  \(time)  \(tables.joined(separator: ","))"
+        let shown = tables.isEmpty ? "(no table: an empty ruleset)" : tables.joined(separator: ",")
+        var line = "snapshot \(header.index + 1)  \(time)  \(shown)"
         line += "  \(Self.count(totals.chains - before.chains, "chain"))  \(Self.count(totals.rules - before.rules, "rule"))"
         line += " (\(totals.counted - before.counted) counted)"
+        let objects = totals.objects - before.objects
+        if objects > 0 { line += "  \(objects) counter object\(objects == 1 ? "" : "s")" }
         if let e = header.egress { line += "  egress \(e.ok)/\(e.total)" }
         if !header.tcp.isEmpty { line += "  tcp \(header.tcp.count) namespace\(header.tcp.count == 1 ? "" : "s")" }
         if partial { line += "  partial" }

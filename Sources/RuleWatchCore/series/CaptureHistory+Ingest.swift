@@ -207,11 +207,15 @@ extension CaptureHistory {
             }
             let chain = internChain(table: tableIndex, key: chainKey, name: r.chain, declared: false)
             let jumps = !r.target.isEmpty && chainIndex[StableHasher.hash(r.target.base, seed: seed)] != nil
-            // No target the classes name is longer than eight bytes: `KUBE-SEP-...` needs no String.
-            let targetClass: TargetClass = jumps ? .jump : r.target.count <= 8 ? TargetClass(target: r.target.string) : .other
-            return addRule(key: key, occurrence: occurrence, table: tableIndex, chain: chain, target: r.target,
-                           text: r.text, canonical: ByteSlice(normalizer.out.bytes), targetClass: targetClass,
-                           format: format, isPolicy: false, snapshot: snapshot, position: r.position)
+            // No target the classes name is longer than eight bytes but a verdict map's:
+            // `KUBE-SEP-...` needs no String.
+            let named = r.target.count <= 8 || r.target.hasPrefix("vmap {")
+            let targetClass: TargetClass = jumps ? .jump : named ? TargetClass(target: r.target.string) : .other
+            let added = addRule(key: key, occurrence: occurrence, table: tableIndex, chain: chain, target: r.target,
+                                text: r.text, canonical: ByteSlice(normalizer.out.bytes), targetClass: targetClass,
+                                format: format, isPolicy: false, snapshot: snapshot, position: r.position)
+            if r.isObject { rules[Int(added)].isObject = true }
+            return added
         }
     }
 

@@ -20,6 +20,9 @@ public struct HistoryRule: Sendable {
     public var occurrence: Int
     /// A chain's policy counter, kept as a rule.
     public var isPolicy: Bool
+    /// A named counter object (nft `counter c1 { ... }`), kept as a series like a rule's
+    /// but not one: no chain (its chain is named ``), its text `counter c1`.
+    public var isObject = false
     /// The first snapshot that showed it, and its position in its chain there.
     public var firstSnapshot: Int
     public var firstPosition: Int

@@ -82,6 +82,12 @@ extension CaptureHistory {
             guard let a = times[from], let b = times[to], b > a else { return nil }
             return Double(b - a) / 1e9
         }
+        // Time that went backwards or stood still (files out of order, a clock step, a
+        // doubled timestamp; the parser warns of it): no delta, so no rate, over such an interval.
+        func movesOn(_ from: Int, _ to: Int) -> Bool {
+            guard let a = times[from], let b = times[to] else { return true }
+            return b > a
+        }
         var series = RuleSeries(rule: 0)
         series.snapshots.reserveCapacity(window.count)
         series.packets.reserveCapacity(window.count)
@@ -101,9 +107,11 @@ extension CaptureHistory {
         func add(_ snap: Int, _ sample: (hasCounters: Bool, packets: Counter, bytes: Counter)) {
             if !sample.hasCounters { series.hasCounters = false }
             if let p = previous {
-                series.deltas.append(Self.delta(from: p.packets, p.bytes, to: sample.packets, sample.bytes,
-                                                snapshot: snap, seconds: seconds(p.snapshot, snap)))
-            } else if snap > window.lowerBound, snapshotShows(snap - 1, table: rules[series.rule].table) {
+                if movesOn(p.snapshot, snap) {
+                    series.deltas.append(Self.delta(from: p.packets, p.bytes, to: sample.packets, sample.bytes,
+                                                    snapshot: snap, seconds: seconds(p.snapshot, snap)))
+                }
+            } else if snap > window.lowerBound, snapshotShows(snap - 1, table: rules[series.rule].table), movesOn(snap - 1, snap) {
                 var d = Self.delta(from: .exact(0), .exact(0), to: sample.packets, sample.bytes,
                                    snapshot: snap, seconds: seconds(snap - 1, snap))
                 d.appeared = true
@@ -115,7 +123,8 @@ extension CaptureHistory {
             series.bytes.append(sample.bytes)
         }
 
-        if let positions = sharedPositions(in: window) {
+        let steady = shown.count < 2 || (shown.lowerBound + 1..<shown.upperBound).allSatisfy { movesOn($0 - 1, $0) }
+        if steady, let positions = sharedPositions(in: window) {
             // Every rule at the same place in every snapshot: no sort, and every series has
             // one sample per snapshot, so its arrays keep their size and are written in place.
             let count = shown.count

@@ -42,9 +42,11 @@ extension RuleWatch {
             (`collect --print >> capture.txt` keeps a rolling capture that ingest reads).
 
             Examples:
-              rulewatch collect --egress-probe 10.96.0.1:443,1.1.1.1:443 --probe-netns cni-1234
+              rulewatch collect --egress-probe 10.96.0.1:443,1.1.1.1:443 \\
+                  --probe-netns cni-1234
               rulewatch collect --print >> /var/log/rulewatch/capture.txt
-              rulewatch collect --fail-on critical --ignore 'nat/PREROUTING/DNAT~10\\.96\\.0\\.10'
+              rulewatch collect --fail-on critical \\
+                  --ignore 'nat/PREROUTING/DNAT~10\\.96\\.0\\.10'
 
             Exit status: 0 done; 1 a finding at or above --fail-on; 64 usage; 65 not a store; \
             74 a tool failed or timed out, the probe could not run, or the store cannot be \
@@ -161,8 +163,8 @@ extension RuleWatch {
             let news = NewFindings.new(in: current, since: previous)
             if !news.isEmpty {
                 let out = Terminal.standardOutput
-                var told = current
-                told.findings = news
+                let newKeys = Set(news.map(NewFindings.key))
+                let told = current.keeping { newKeys.contains(NewFindings.key($0)) }
                 out.write("\(source): new critical finding\(news.count == 1 ? "" : "s") at \(CivilTime.iso8601(nanoseconds: time)):\n")
                 out.write(told.text(color: out.wantsColor, width: out.isTerminal ? out.columns : 80))
             }

@@ -13,7 +13,8 @@ extension RuleWatch {
 
             Examples:
               rulewatch diff
-              rulewatch diff --from 2026-11-24T10:00:00Z --to 2026-11-24T11:00:00Z --format json
+              rulewatch diff --from 2026-11-24T10:00:00Z --to 2026-11-24T11:00:00Z \\
+                  --format json
 
             Exit status: 0 done; 64 usage (fewer than two snapshots); 65 not a store; 66 no store.
             """)

@@ -14,7 +14,8 @@ extension RuleWatch {
 
             Examples:
               rulewatch report --since 2h
-              rulewatch report --store /tmp/rw.db --source node-1 --format json | jq '.findings[0]'
+              rulewatch report --store /tmp/rw.db --source node-1 --format json \\
+                  | jq '.findings[0]'
               rulewatch report --since 7d --format html --output incident.html
 
             Exit status: 0 done; 1 a finding at or above --fail-on; 64 usage; 65 not a store; \

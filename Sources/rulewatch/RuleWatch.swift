@@ -13,11 +13,13 @@ struct RuleWatch: AsyncParsableCommand {
 
         Examples:
           rulewatch analyze capture.txt --egress egress.csv
-          rulewatch analyze capture.txt --egress egress.csv --format html --output incident.html
+          rulewatch analyze capture.txt --egress egress.csv \\
+              --format html --output incident.html
           rulewatch parse --summary capture.txt.gz
           rulewatch ingest /var/log/rulewatch/capture.txt
           rulewatch report --since 2h --fail-on critical
-          rulewatch --generate-completion-script bash > /etc/bash_completion.d/rulewatch
+          rulewatch --generate-completion-script bash \\
+              > /etc/bash_completion.d/rulewatch
 
         Exit status: 0 success; 1 `--fail-on` found a finding at or above that severity; \
         64 usage error; 65 bad data (no snapshot, not a dump, or any warning under --strict); \

@@ -7,9 +7,24 @@ import Testing
     /// A capture of about 36 MB: the parser reports progress every 32 MiB.
     static func bigCapture(in dir: URL) throws -> URL {
         let sample = try Data(contentsOf: Tool.repoRoot.appendingPathComponent("Samples/incident/capture.txt"))
+        // The sample again and again, its timestamps a minute later each time, so that time
+        // runs forward through the whole capture (else every copy warns that it went back).
+        let text = String(decoding: sample, as: UTF8.self)
+        let stamp = try Regex("(?m)^2026-11-26T01:(\\d\\d):(\\d\\dZ)$")
         var data = Data()
-        data.reserveCapacity(36_000_000)
-        while data.count < 36_000_000 { data.append(sample) }
+        data.reserveCapacity(36_500_000)
+        var copy = 0
+        while data.count < 36_000_000 {
+            let shifted = text.replacing(stamp) { m -> String in
+                let minute = Int(m.output[1].substring!)! + copy
+                let time = 26 * 1440 + 60 + minute
+                let (day, rest) = time.quotientAndRemainder(dividingBy: 1440)
+                func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+                return "2026-\(day > 30 ? "12" : "11")-\(two(day > 30 ? day - 30 : day))T\(two(rest / 60)):\(two(rest % 60)):\(m.output[2].substring!)"
+            }
+            data.append(contentsOf: Array(shifted.utf8))
+            copy += 1
+        }
         let url = dir.appendingPathComponent("big.txt")
         try data.write(to: url)
         return url

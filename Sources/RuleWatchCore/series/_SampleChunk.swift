@@ -1,21 +1,54 @@
-/// One snapshot's samples, in capture order: per sample its rule and its counters, all the
-/// history keeps per rule per snapshot (16 bytes, and the rules are shared, see `rules`).
+/// Samples of one snapshot, in capture order: per sample its rule and its counters.
+///
+/// Two uses. While a snapshot is read (and when a store rebuilds one), a chunk holds every
+/// sample the snapshot showed, changed or not: `append(rule:packets:bytes:)` for each, then
+/// `CaptureHistory.appendSnapshot(_:samples:)`. Kept in `CaptureHistory.chunks`, a chunk
+/// holds only what changed: the samples that differ from their rule's previous one, the
+/// rules that appeared, the rules shown more than once, and in `vanished` the rules the
+/// snapshot before showed and this one did not. A rule shown in the snapshot before and
+/// not in the chunk was shown again with the same counters: on a big ruleset most rules
+/// sit still from one minute to the next, so memory follows change, not time × rules.
+///
+/// 20 bytes a sample: its rule and flags (4), packets and bytes (16).
 struct _SampleChunk: Sendable {
-    /// Per sample: its rule in the low 30 bits and the flags above. Snapshots of a steady
-    /// capture list the same rules in the same order, so a chunk whose sequence equals the
-    /// one before's takes that one's array instead (`share(with:)`): one copy for all.
+    /// Per sample: its rule in the low 30 bits and the flags above.
     private(set) var rules: [UInt32] = []
     /// Per sample: packets and bytes, exact; for an abbreviated sample (a listing's `445K`)
     /// the index of its pair in `abbreviated`.
     private var counters: [SIMD2<UInt64>] = []
     private var abbreviated: [Counter] = []
+    /// In a kept chunk: the rules the snapshot before showed that this one did not, ascending.
+    var vanished: [UInt32] = []
 
     /// Dumped without counters (`iptables-save` without `-c`).
-    private static let uncounted: UInt32 = 1 << 30
-    private static let isAbbreviated: UInt32 = 1 << 31
+    static let uncounted: UInt32 = 1 << 30
+    static let isAbbreviated: UInt32 = 1 << 31
+    static let flagMask: UInt32 = uncounted | isAbbreviated
     static let ruleMask: UInt32 = (1 << 30) - 1
 
+    init() {}
+
+    /// A copy of `other` in arrays of its size, with `vanished`: what a history keeps.
+    init(compacting other: _SampleChunk, vanished: [UInt32]) {
+        rules = Self.exactCopy(other.rules)
+        counters = Self.exactCopy(other.counters)
+        abbreviated = Self.exactCopy(other.abbreviated)
+        self.vanished = Self.exactCopy(vanished)
+    }
+
+    /// `Array(a)` would share `a`'s buffer, spare capacity and all.
+    private static func exactCopy<T>(_ a: [T]) -> [T] {
+        if a.isEmpty { return [] }
+        return [T](unsafeUninitializedCapacity: a.count) { buffer, count in
+            a.withUnsafeBufferPointer { source in
+                _ = buffer.baseAddress!.initialize(from: source.baseAddress!, count: source.count)
+            }
+            count = a.count
+        }
+    }
+
     var count: Int { rules.count }
+    var isEmpty: Bool { rules.isEmpty && vanished.isEmpty }
 
     mutating func reserveCapacity(_ n: Int) {
         rules.reserveCapacity(n)
@@ -23,6 +56,13 @@ struct _SampleChunk: Sendable {
     }
 
     var capacity: Int { Swift.min(rules.capacity, counters.capacity) }
+
+    mutating func removeAll() {
+        rules.removeAll(keepingCapacity: true)
+        counters.removeAll(keepingCapacity: true)
+        abbreviated.removeAll(keepingCapacity: true)
+        vanished.removeAll(keepingCapacity: true)
+    }
 
     @inline(__always)
     mutating func append(rule: Int32, packets: Counter?, bytes: Counter?) {
@@ -44,9 +84,40 @@ struct _SampleChunk: Sendable {
         }
     }
 
+    /// Appends an exact or uncounted sample from its flags and counters (see `raw(_:)`).
+    @inline(__always)
+    mutating func append(rule: Int, flags: UInt32, counters c: SIMD2<UInt64>) {
+        precondition(flags & Self.isAbbreviated == 0, "an abbreviated sample's counters are elsewhere")
+        rules.append(UInt32(truncatingIfNeeded: rule) | flags)
+        counters.append(c)
+    }
+
+    /// Appends sample `i` of `other`.
+    @inline(__always)
+    mutating func append(_ other: _SampleChunk, _ i: Int) {
+        let word = other.rules[i]
+        if _fastPath(word & Self.isAbbreviated == 0) {
+            rules.append(word)
+            counters.append(other.counters[i])
+        } else {
+            let k = Int(other.counters[i][0])
+            rules.append(word)
+            counters.append(SIMD2(UInt64(abbreviated.count), 0))
+            abbreviated.append(other.abbreviated[k])
+            abbreviated.append(other.abbreviated[k + 1])
+        }
+    }
+
     /// The rule of sample `i`.
     @inline(__always)
     func rule(_ i: Int) -> Int { Int(rules[i] & Self.ruleMask) }
+
+    /// Sample `i`'s flags (`uncounted`, `isAbbreviated`) and its exact counters, or where
+    /// its abbreviated pair is.
+    @inline(__always)
+    func raw(_ i: Int) -> (flags: UInt32, counters: SIMD2<UInt64>) {
+        (rules[i] & Self.flagMask, counters[i])
+    }
 
     /// Sample `i`'s counters.
     @inline(__always)
@@ -60,8 +131,9 @@ struct _SampleChunk: Sendable {
         return (flags & Self.uncounted == 0, .exact(c[0]), .exact(c[1]))
     }
 
-    /// Takes `other`'s rule sequence when it is the same, so that both share one array.
-    mutating func share(with other: _SampleChunk) {
-        if rules.count == other.rules.count, rules == other.rules { rules = other.rules }
+    /// The bytes its arrays hold (their capacity), for measuring what a history keeps.
+    var allocatedBytes: Int {
+        rules.capacity * 4 + counters.capacity * 16 + abbreviated.capacity * MemoryLayout<Counter>.stride
+            + vanished.capacity * 4
     }
 }

@@ -1,0 +1,152 @@
+/// Adding a snapshot's samples: the history keeps what changed (see `_SampleChunk`).
+///
+/// Two ways in. `appendSnapshot(_:samples:)` takes every sample a snapshot showed, changed
+/// or not, and finds what changed itself: the parser's path, and a store's that rebuilds a
+/// history from full snapshots. `appendSnapshot(_:changed:vanished:)` takes only what
+/// changed, for a store that keeps only that. Both give the same history, so the same
+/// `RuleSeries`. Rules must already be in `rules` (see `addRule`).
+extension CaptureHistory {
+    /// Adds `snapshot` (its `index` must be `snapshots.count`) with every sample it showed.
+    ///
+    /// - Parameter samples: one per rule shown (two or more for a rule shown that often), in
+    ///   capture order, whether or not the counters changed since the snapshot before.
+    /// - Complexity: O(samples), and O(rules) more when a rule the snapshot before showed is
+    ///   missing.
+    mutating func appendSnapshot(_ snapshot: HistorySnapshot, samples: _SampleChunk) {
+        snapshots.append(snapshot)
+        keepChanges(of: samples)
+    }
+
+    /// Adds `snapshot` (its `index` must be `snapshots.count`) from what changed since the
+    /// snapshot before.
+    ///
+    /// - Parameters:
+    ///   - changed: in capture order, the samples that differ from their rule's previous
+    ///     sample; every sample of a rule the snapshot before did not show (it appeared, or
+    ///     came back); and every sample of a rule shown more than once in this snapshot. An
+    ///     unchanged sample given anyway is kept as given (it costs memory, not correctness).
+    ///   - vanished: the rules the snapshot before showed that this one does not.
+    ///
+    ///   Every other rule the snapshot before showed was shown again with the same counters.
+    /// - Complexity: O(changed + vanished): unchanged rules are not visited.
+    mutating func appendSnapshot(_ snapshot: HistorySnapshot, changed: _SampleChunk, vanished: [Int32]) {
+        snapshots.append(snapshot)
+        let s = Int32(chunks.count)
+        var last = lastSamples
+        lastSamples = _LastSamples()
+        last.grow(to: rules.count)
+        var kept = last.scratch
+        kept.removeAll()
+        for i in 0..<changed.count {
+            let r = changed.rule(i)
+            if last.markedAt[r] != s {
+                last.markedAt[r] = s
+                if !last.present[r] {
+                    last.present[r] = true
+                    last.presentCount += 1
+                }
+            }
+            keep(changed, i, rule: r, snapshot: s, into: &kept, last: &last)
+        }
+        var gone: [UInt32] = []
+        gone.reserveCapacity(vanished.count)
+        for rule in vanished {
+            let r = Int(rule)
+            precondition(last.markedAt[r] != s, "rule \(r) both vanished and shown in snapshot \(s)")
+            if last.present[r] {
+                last.present[r] = false
+                last.presentCount -= 1
+                gone.append(UInt32(r))
+            }
+        }
+        gone.sort()
+        chunks.append(_SampleChunk(compacting: kept, vanished: gone))
+        last.scratch = kept
+        lastSamples = last
+    }
+
+    /// Keeps of `full`, the samples of snapshot `chunks.count`, what changed.
+    mutating func keepChanges(of full: _SampleChunk) {
+        let s = Int32(chunks.count)
+        // Out of `self` while it is changed, so that writing it never copies it.
+        var last = lastSamples
+        lastSamples = _LastSamples()
+        last.grow(to: rules.count)
+        var kept = last.scratch
+        kept.removeAll()
+        var shown = 0
+        var carried = 0
+        for i in 0..<full.count {
+            let r = full.rule(i)
+            if last.markedAt[r] == s {
+                // Shown again in this snapshot: all its samples here are kept, the first too
+                // if it was left out as unchanged.
+                if last.keptAt[r] != s { keepLast(r, into: &kept, last: last) }
+            } else {
+                last.markedAt[r] = s
+                shown += 1
+                if last.present[r] {
+                    carried += 1
+                    if same(full, i, asLastOf: r, last) { continue }
+                } else {
+                    last.present[r] = true
+                }
+            }
+            keep(full, i, rule: r, snapshot: s, into: &kept, last: &last)
+        }
+        var vanished: [UInt32] = []
+        if carried < last.presentCount {
+            for r in 0..<last.present.count where last.present[r] && last.markedAt[r] != s {
+                last.present[r] = false
+                vanished.append(UInt32(r))
+            }
+        }
+        last.presentCount = shown
+        chunks.append(_SampleChunk(compacting: kept, vanished: vanished))
+        last.scratch = kept
+        lastSamples = last
+    }
+
+    @inline(__always)
+    private func keep(_ samples: _SampleChunk, _ i: Int, rule r: Int, snapshot s: Int32,
+                      into kept: inout _SampleChunk, last: inout _LastSamples) {
+        let (flags, counters) = samples.raw(i)
+        last.keptAt[r] = s
+        last.flags[r] = flags
+        last.counters[r] = flags & _SampleChunk.isAbbreviated == 0 ? counters : SIMD2(UInt64(s), UInt64(kept.count))
+        kept.append(samples, i)
+    }
+
+    /// Whether sample `i` of `samples` is the same as rule `r`'s last.
+    @inline(__always)
+    private func same(_ samples: _SampleChunk, _ i: Int, asLastOf r: Int, _ last: _LastSamples) -> Bool {
+        let (flags, counters) = samples.raw(i)
+        guard flags == last.flags[r] else { return false }
+        if _fastPath(flags & _SampleChunk.isAbbreviated == 0) { return counters == last.counters[r] }
+        let at = last.counters[r]
+        let before = chunks[Int(at[0])].sample(Int(at[1]))
+        let now = samples.sample(i)
+        return before.packets == now.packets && before.bytes == now.bytes
+    }
+
+    /// Appends rule `r`'s last sample, kept in an earlier snapshot.
+    private func keepLast(_ r: Int, into kept: inout _SampleChunk, last: _LastSamples) {
+        let flags = last.flags[r]
+        if flags & _SampleChunk.isAbbreviated == 0 {
+            kept.append(rule: r, flags: flags, counters: last.counters[r])
+        } else {
+            let at = last.counters[r]
+            kept.append(chunks[Int(at[0])], Int(at[1]))
+        }
+    }
+
+    /// What the kept samples take, in bytes (their arrays' capacity): the part of a history
+    /// that grows with the capture.
+    public var sampleBytes: Int {
+        chunks.reduce(0) { $0 + $1.allocatedBytes + MemoryLayout<_SampleChunk>.stride }
+    }
+
+    /// How many samples the history keeps: those that changed, appeared, or repeat a rule in
+    /// one snapshot.
+    public var keptSampleCount: Int { chunks.reduce(0) { $0 + $1.count } }
+}

@@ -4,7 +4,8 @@
 /// or not, and finds what changed itself: the parser's path, and a store's that rebuilds a
 /// history from full snapshots. `appendSnapshot(_:changed:vanished:)` takes only what
 /// changed, for a store that keeps only that. Both give the same history, so the same
-/// `RuleSeries`. Rules must already be in `rules` (see `addRule`).
+/// `RuleSeries`. Rules must already be in `rules` (see `addRule`). The public faces of
+/// both are `appendChangedSnapshot` below and a store's own builder.
 extension CaptureHistory {
     /// Adds `snapshot` (its `index` must be `snapshots.count`) with every sample it showed.
     ///
@@ -149,4 +150,88 @@ extension CaptureHistory {
     /// How many samples the history keeps: those that changed, appeared, or repeat a rule in
     /// one snapshot.
     public var keptSampleCount: Int { chunks.reduce(0) { $0 + $1.count } }
+}
+
+// MARK: - API
+
+extension CaptureHistory {
+    /// Appends a snapshot from what changed since the snapshot before, as a store that keeps
+    /// only changed samples holds it: `fill` appends them and names the rules that vanished.
+    /// Every other rule the snapshot before showed is taken as shown again, unchanged.
+    ///
+    /// ```swift
+    /// history.appendChangedSnapshot(time: t, source: "node-1", egress: nil, tables: [nat]) { changes in
+    ///     changes.append(rule: climbing, packets: .exact(120), bytes: .exact(7200))
+    ///     changes.vanish(rule: deleted)
+    /// }
+    /// ```
+    /// - Parameter tables: indices of the tables it showed.
+    /// - Complexity: O(changes): rules that sat still are not visited.
+    public mutating func appendChangedSnapshot(time: Int64?, source: String, line: Int = 0, egress: EgressSample?,
+                                               partial: Bool = false, tables shown: [Int],
+                                               _ fill: (inout ChangedSamples) -> Void) {
+        var s = HistorySnapshot(index: snapshots.count, time: time, source: source, line: line, egress: egress)
+        s.partial = partial
+        s.tables = shown
+        var changes = ChangedSamples()
+        fill(&changes)
+        appendSnapshot(s, changed: changes.chunk, vanished: changes.vanished)
+    }
+
+    /// Lends, snapshot by snapshot through `range`, every sample each showed, changed or not:
+    /// what a store reads out of a parsed history. Within a snapshot rules come in `rules`
+    /// order; a rule shown more than once gives each sample, in capture order. `packets` is
+    /// `nil` for a rule dumped without counters.
+    /// - Complexity: O(rules) a snapshot, plus O(changes) before `range` to find where it opens.
+    public func forEachShownSample(in range: Range<Int>,
+                                   _ body: (_ snapshot: Int, _ rule: Int, _ packets: Counter?, _ bytes: Counter?) -> Void) {
+        let range = range.clamped(to: 0..<chunks.count)
+        // Per rule, its last kept sample (snapshot, index) while shown, (-1, -1) when not.
+        var at = [SIMD2<Int32>](repeating: SIMD2(-1, -1), count: rules.count)
+        func apply(_ s: Int) -> [Int: [Int]] {
+            var repeated: [Int: [Int]] = [:]
+            let chunk = chunks[s]
+            for i in 0..<chunk.count {
+                let r = chunk.rule(i)
+                if at[r][0] == Int32(s) { repeated[r, default: [Int(at[r][1])]].append(i) }
+                at[r] = SIMD2(Int32(s), Int32(i))
+            }
+            for r in chunk.vanished { at[Int(r)] = SIMD2(-1, -1) }
+            return repeated
+        }
+        func lend(_ s: Int, _ r: Int, _ sample: (hasCounters: Bool, packets: Counter, bytes: Counter)) {
+            if sample.hasCounters { body(s, r, sample.packets, sample.bytes) } else { body(s, r, nil, nil) }
+        }
+        for s in 0..<range.lowerBound { _ = apply(s) }
+        for s in range {
+            let repeated = apply(s)
+            for r in 0..<rules.count where at[r][0] >= 0 {
+                if let all = repeated[r] {
+                    for i in all { lend(s, r, chunks[s].sample(i)) }
+                } else {
+                    lend(s, r, chunks[Int(at[r][0])].sample(Int(at[r][1])))
+                }
+            }
+        }
+    }
+}
+
+/// What `CaptureHistory.appendChangedSnapshot` takes a snapshot from.
+public struct ChangedSamples {
+    var chunk = _SampleChunk()
+    var vanished: [Int32] = []
+
+    /// A rule's counters in this snapshot, in capture order: every rule whose counters
+    /// differ from its previous sample, every rule the snapshot before did not show (it
+    /// appeared, or came back), and each sample of a rule this snapshot shows more than once.
+    /// An unchanged sample may be given too. `packets == nil`: dumped without counters.
+    @inline(__always)
+    public mutating func append(rule: Int, packets: Counter?, bytes: Counter?) {
+        chunk.append(rule: Int32(truncatingIfNeeded: rule), packets: packets, bytes: bytes)
+    }
+
+    /// A rule the snapshot before showed that this one does not.
+    public mutating func vanish(rule: Int) {
+        vanished.append(Int32(truncatingIfNeeded: rule))
+    }
 }

@@ -41,7 +41,7 @@ struct _SampleChunk: Sendable {
         if a.isEmpty { return [] }
         return [T](unsafeUninitializedCapacity: a.count) { buffer, count in
             a.withUnsafeBufferPointer { source in
-                _ = buffer.baseAddress!.initialize(from: source.baseAddress!, count: source.count)
+                buffer.baseAddress!.initialize(from: source.baseAddress!, count: source.count)
             }
             count = a.count
         }

@@ -79,6 +79,10 @@ extension CaptureHistory {
         let opening = rulesBefore(shown.lowerBound)
         let kept = keptByRule(in: shown)
         let gone = vanishedByRule(in: shown)
+        let count = shown.count
+        let lower = shown.lowerBound
+        // The interval ending at each snapshot of the window, from the one before.
+        let gaps = (0..<count).map { $0 == 0 ? nil : seconds(lower + $0 - 1, lower + $0) }
         let unset = (hasCounters: false, packets: Counter.exact(0), bytes: Counter.exact(0))
         for rule in 0..<rules.count {
             var k = Int(kept.starts[rule])
@@ -86,34 +90,65 @@ extension CaptureHistory {
             var isShown = opening[rule][0] >= 0
             if !isShown && k == keptEnd { continue }
             var g = Int(gone.starts[rule])
+            let goneEnd = Int(gone.starts[rule + 1])
             var last = isShown ? chunks[Int(opening[rule][0])].sample(Int(opening[rule][1])) : unset
             begin(rule)
             var offset = 0
-            while offset < shown.count {
-                let snap = shown.lowerBound + offset
-                let next = kept.firsts[offset + 1]
-                if k < keptEnd, Int(kept.order[k]) < next {
-                    // Kept here: changed, appeared, or shown more than once.
-                    repeat {
-                        last = chunks[snap].sample(Int(kept.order[k]) - kept.firsts[offset])
-                        add(snap, last)
-                        k += 1
-                    } while k < keptEnd && Int(kept.order[k]) < next
-                    isShown = true
-                } else if isShown {
-                    if g < Int(gone.starts[rule + 1]), Int(gone.snapshots[g]) == snap {
+            // The snapshot (offset in the window) of kept sample `k`: numbers rise with the
+            // snapshots, so it is found from the last one.
+            var keptAt = 0
+            while offset < count {
+                var nextKept = count
+                if k < keptEnd {
+                    let number = Int(kept.order[k])
+                    while number >= kept.firsts[keptAt + 1] { keptAt += 1 }
+                    nextKept = keptAt
+                }
+                if isShown {
+                    // Shown unchanged until its next kept sample or until it vanishes: its last
+                    // sample again, each interval a zero delta.
+                    let nextGone = g < goneEnd ? Int(gone.snapshots[g]) - lower : count
+                    let end = Swift.min(nextKept, nextGone)
+                    if end > offset {
+                        var from = offset
+                        if previous == nil {
+                            add(lower + from, last)
+                            from += 1
+                        }
+                        if from < end {
+                            if !last.hasCounters { series.hasCounters = false }
+                            for o in from..<end {
+                                series.deltas.append(IntervalDelta(snapshot: lower + o, seconds: gaps[o], packets: 0, bytes: 0,
+                                                                   packetsAtLeast: 0, rose: false, reset: false, appeared: false))
+                            }
+                            series.snapshots.append(contentsOf: (lower + from)..<(lower + end))
+                            series.packets.append(contentsOf: repeatElement(last.packets, count: end - from))
+                            series.bytes.append(contentsOf: repeatElement(last.bytes, count: end - from))
+                            previous = (lower + end - 1, last.packets, last.bytes)
+                        }
+                        offset = end
+                    }
+                    if offset == count { break }
+                    if offset == nextGone && offset != nextKept {
                         isShown = false
                         g += 1
-                    } else {
-                        add(snap, last)
+                        offset += 1
+                        continue
                     }
                 } else {
                     // Not shown until its next kept sample, if any.
                     guard k < keptEnd else { break }
-                    let number = Int(kept.order[k])
-                    while number >= kept.firsts[offset + 1] { offset += 1 }
-                    continue
+                    offset = nextKept
                 }
+                // Kept here: changed, appeared, or shown more than once.
+                let snap = lower + offset
+                let next = kept.firsts[offset + 1]
+                repeat {
+                    last = chunks[snap].sample(Int(kept.order[k]) - kept.firsts[offset])
+                    add(snap, last)
+                    k += 1
+                } while k < keptEnd && Int(kept.order[k]) < next
+                isShown = true
                 offset += 1
             }
             if !series.snapshots.isEmpty { body(series) }

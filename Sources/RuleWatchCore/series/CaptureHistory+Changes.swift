@@ -1,4 +1,4 @@
-/// Adding a snapshot's samples: the history keeps what changed (see `_SampleChunk`).
+/// Adding a snapshot's samples: the history keeps what changed (see `chunks`).
 ///
 /// Two ways in. `appendSnapshot(_:samples:)` takes every sample a snapshot showed, changed
 /// or not, and finds what changed itself: the parser's path, and a store's that rebuilds a
@@ -61,7 +61,7 @@ extension CaptureHistory {
             }
         }
         gone.sort()
-        chunks.append(_SampleChunk(compacting: kept, vanished: gone))
+        chunks.append(_KeptChunk(kept, vanished: gone, writer: &sampleWriter))
         last.scratch = kept
         lastSamples = last
     }
@@ -103,7 +103,7 @@ extension CaptureHistory {
             }
         }
         last.presentCount = shown
-        chunks.append(_SampleChunk(compacting: kept, vanished: vanished))
+        chunks.append(_KeptChunk(kept, vanished: vanished, writer: &sampleWriter))
         last.scratch = kept
         lastSamples = last
     }
@@ -144,7 +144,7 @@ extension CaptureHistory {
     /// What the kept samples take, in bytes (their arrays' capacity): the part of a history
     /// that grows with the capture.
     public var sampleBytes: Int {
-        chunks.reduce(0) { $0 + $1.allocatedBytes + MemoryLayout<_SampleChunk>.stride }
+        chunks.reduce(0) { $0 + $1.allocatedBytes + MemoryLayout<_KeptChunk>.stride }
     }
 
     /// How many samples the history keeps: those that changed, appeared, or repeat a rule in

@@ -19,9 +19,11 @@ public struct CaptureHistory: DumpSink {
     public internal(set) var rules: [HistoryRule] = []
     /// What changed in each snapshot: `chunks[s]` holds the samples of snapshot `s` that
     /// differ from their rule's previous one, in capture order, and the rules that vanished
-    /// (see `_SampleChunk`). A rule the snapshot before showed and `chunks[s]` does not name
+    /// (see `_KeptChunk`). A rule the snapshot before showed and `chunks[s]` does not name
     /// was shown again unchanged: memory grows with the changes, not with snapshots × rules.
-    var chunks: [_SampleChunk] = []
+    var chunks: [_KeptChunk] = []
+    /// Where kept samples are written (see `_SampleBlock`).
+    var sampleWriter: _SampleWriter?
     /// The samples of the snapshot being read, every rule's; its changes go to `chunks` when
     /// it ends. Reused from one snapshot to the next.
     var pending = _SampleChunk()

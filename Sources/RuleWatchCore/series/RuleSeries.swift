@@ -176,16 +176,18 @@ extension CaptureHistory {
         var firsts = [0]
         firsts.reserveCapacity(shown.count + 1)
         for s in shown {
-            firsts.append(firsts.last! + chunks[s].count)
-            for r in chunks[s].rules { starts[Int(r & _SampleChunk.ruleMask) + 1] += 1 }
+            let chunk = chunks[s]
+            firsts.append(firsts.last! + chunk.count)
+            for i in 0..<chunk.count { starts[chunk.rule(i) + 1] += 1 }
         }
         for i in 0..<rules.count { starts[i + 1] += starts[i] }
         var fill = starts
         var order = [UInt32](repeating: 0, count: firsts.last!)
         var number: UInt32 = 0
         for s in shown {
-            for r in chunks[s].rules {
-                let rule = Int(r & _SampleChunk.ruleMask)
+            let chunk = chunks[s]
+            for i in 0..<chunk.count {
+                let rule = chunk.rule(i)
                 order[Int(fill[rule])] = number
                 fill[rule] += 1
                 number += 1

@@ -1,24 +1,16 @@
 /// Samples of one snapshot, in capture order: per sample its rule and its counters.
 ///
-/// Two uses. While a snapshot is read (and when a store rebuilds one), a chunk holds every
-/// sample the snapshot showed, changed or not: `append(rule:packets:bytes:)` for each, then
-/// `CaptureHistory.appendSnapshot(_:samples:)`. Kept in `CaptureHistory.chunks`, a chunk
-/// holds only what changed: the samples that differ from their rule's previous one, the
-/// rules that appeared, the rules shown more than once, and in `vanished` the rules the
-/// snapshot before showed and this one did not. A rule shown in the snapshot before and
-/// not in the chunk was shown again with the same counters: on a big ruleset most rules
-/// sit still from one minute to the next, so memory follows change, not time × rules.
-///
-/// 20 bytes a sample: its rule and flags (4), packets and bytes (16).
+/// Every sample a snapshot showed, changed or not, while it is read (and when a store
+/// rebuilds one): `append(rule:packets:bytes:)` for each, then
+/// `CaptureHistory.appendSnapshot(_:samples:)`; or only what changed, for
+/// `appendSnapshot(_:changed:vanished:)`. The history keeps what changed as a `_KeptChunk`.
 struct _SampleChunk: Sendable {
     /// Per sample: its rule in the low 30 bits and the flags above.
     private(set) var rules: [UInt32] = []
     /// Per sample: packets and bytes, exact; for an abbreviated sample (a listing's `445K`)
     /// the index of its pair in `abbreviated`.
-    private var counters: [SIMD2<UInt64>] = []
-    private var abbreviated: [Counter] = []
-    /// In a kept chunk: the rules the snapshot before showed that this one did not, ascending.
-    var vanished: [UInt32] = []
+    private(set) var counters: [SIMD2<UInt64>] = []
+    private(set) var abbreviated: [Counter] = []
 
     /// Dumped without counters (`iptables-save` without `-c`).
     static let uncounted: UInt32 = 1 << 30
@@ -28,27 +20,7 @@ struct _SampleChunk: Sendable {
 
     init() {}
 
-    /// A copy of `other` in arrays of its size, with `vanished`: what a history keeps.
-    init(compacting other: _SampleChunk, vanished: [UInt32]) {
-        rules = Self.exactCopy(other.rules)
-        counters = Self.exactCopy(other.counters)
-        abbreviated = Self.exactCopy(other.abbreviated)
-        self.vanished = Self.exactCopy(vanished)
-    }
-
-    /// `Array(a)` would share `a`'s buffer, spare capacity and all.
-    private static func exactCopy<T>(_ a: [T]) -> [T] {
-        if a.isEmpty { return [] }
-        return [T](unsafeUninitializedCapacity: a.count) { buffer, count in
-            a.withUnsafeBufferPointer { source in
-                buffer.baseAddress!.initialize(from: source.baseAddress!, count: source.count)
-            }
-            count = a.count
-        }
-    }
-
     var count: Int { rules.count }
-    var isEmpty: Bool { rules.isEmpty && vanished.isEmpty }
 
     mutating func reserveCapacity(_ n: Int) {
         rules.reserveCapacity(n)
@@ -61,7 +33,6 @@ struct _SampleChunk: Sendable {
         rules.removeAll(keepingCapacity: true)
         counters.removeAll(keepingCapacity: true)
         abbreviated.removeAll(keepingCapacity: true)
-        vanished.removeAll(keepingCapacity: true)
     }
 
     @inline(__always)
@@ -90,6 +61,17 @@ struct _SampleChunk: Sendable {
         precondition(flags & Self.isAbbreviated == 0, "an abbreviated sample's counters are elsewhere")
         rules.append(UInt32(truncatingIfNeeded: rule) | flags)
         counters.append(c)
+    }
+
+    /// Appends sample `i` of a kept chunk.
+    mutating func append(_ other: _KeptChunk, _ i: Int) {
+        let (flags, c) = other.raw(i)
+        if flags & Self.isAbbreviated == 0 {
+            append(rule: other.rule(i), flags: flags, counters: c)
+        } else {
+            let sample = other.sample(i)
+            append(rule: Int32(other.rule(i)), packets: sample.packets, bytes: sample.bytes)
+        }
     }
 
     /// Appends sample `i` of `other`.
@@ -129,11 +111,5 @@ struct _SampleChunk: Sendable {
             return (true, abbreviated[k], abbreviated[k + 1])
         }
         return (flags & Self.uncounted == 0, .exact(c[0]), .exact(c[1]))
-    }
-
-    /// The bytes its arrays hold (their capacity), for measuring what a history keeps.
-    var allocatedBytes: Int {
-        rules.capacity * 4 + counters.capacity * 16 + abbreviated.capacity * MemoryLayout<Counter>.stride
-            + vanished.capacity * 4
     }
 }

@@ -1,5 +1,6 @@
 /// A capture reduced to what the analyzer needs: per snapshot its time and egress, per
-/// distinct rule its text once, and per rule per snapshot a few numbers (`RuleSample`).
+/// distinct rule its text once, and per snapshot the counters that changed (`chunks`): memory
+/// grows with change, not with snapshots × rules.
 ///
 /// It is a `DumpSink`: hand it to `CaptureParser.parse(..., into:)`. Rules are told apart
 /// by their normalized identity (see `RuleIdentityNormalizer`), not their position, so a

@@ -60,12 +60,14 @@ extension RuleStore {
         if request.egress != nil, snapshots.count > 1 {
             throw StoreError.usage("--egress gives one snapshot's egress, but the input holds \(snapshots.count)")
         }
+        var reader = ShownSamples(h)
         for s in snapshots {
             let snap = h.snapshots[s]
             let time = request.time ?? snap.time ?? request.now
             let egress = request.egress ?? snap.egress
             try write { db in
-                try self.store(h, snapshot: s, time: time, egress: egress, source: request.source, db, outcome: &outcome)
+                try self.store(h, snapshot: s, reader: &reader, time: time, egress: egress, source: request.source, db,
+                               outcome: &outcome)
             }
         }
     }
@@ -82,8 +84,8 @@ extension RuleStore {
     }
 
     /// One snapshot, inside its transaction.
-    private func store(_ h: CaptureHistory, snapshot s: Int, time: Int64, egress: EgressSample?, source: String,
-                       _ db: Database, outcome: inout IngestOutcome) throws {
+    private func store(_ h: CaptureHistory, snapshot s: Int, reader: inout ShownSamples, time: Int64,
+                       egress: EgressSample?, source: String, _ db: Database, outcome: inout IngestOutcome) throws {
         guard var state = try _SourceState.load(db, source: source, create: true) else { return }
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM snapshot WHERE source_id = ? AND time = ?",
                              arguments: [state.id, time]) == true {
@@ -158,7 +160,7 @@ extension RuleStore {
         var newRuleIndices: [Int] = []
         let firstNew = state.count
         shown.reserveCapacity(state.count + 64)
-        h.forEachSample(inSnapshot: s) { r, packets, bytes in
+        reader.forEach(in: h, snapshot: s) { r, packets, bytes in
             let rule = h.rules[r]
             let stored: Int
             if let found = state.index[rule.key] {

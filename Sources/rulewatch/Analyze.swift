@@ -69,6 +69,7 @@ extension RuleWatch {
 
         func run() throws {
             Terminal.ignoreBrokenPipes()
+            HeapTuning.keepLargeBuffersMapped()
             let zone = try capture.parseOptions().timeZone
             let analyzerConfig = try analysis.analyzerConfig()
             let egressSeries = try Terminal.reportingCaptureErrors {

@@ -1,8 +1,8 @@
 import Foundation
 
-/// The kube node's rolling capture: made once by `Samples/kube-node/make-capture.sh` (which
-/// needs root) into `Benchmarks/.build/data/kube-node-capture.txt`, or taken from
-/// `RULEWATCH_BENCH_CAPTURE`.
+/// The kube node's rolling captures: made once by `Samples/kube-node/make-capture.sh` (which
+/// needs root) into `Benchmarks/.build/data/`, or taken from `RULEWATCH_BENCH_CAPTURE` (10
+/// snapshots) and `RULEWATCH_BENCH_CAPTURE_100` (100 snapshots).
 enum KubeNodeCapture {
     struct Unavailable: Error, CustomStringConvertible {
         var description: String
@@ -12,22 +12,39 @@ enum KubeNodeCapture {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// Finds the capture, making it first if it is missing.
-    static func prepare() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["RULEWATCH_BENCH_CAPTURE"] {
+    /// Finds the capture of `snapshots` snapshots (10 or 100), making it first if it is
+    /// missing: 10 take about a minute, 100 about ten.
+    static func prepare(snapshots: Int = 10) throws -> URL {
+        let variable = snapshots == 10 ? "RULEWATCH_BENCH_CAPTURE" : "RULEWATCH_BENCH_CAPTURE_\(snapshots)"
+        if let path = ProcessInfo.processInfo.environment[variable] {
             return URL(fileURLWithPath: path)
         }
-        let capture = benchmarksDirectory.appendingPathComponent(".build/data/kube-node-capture.txt")
+        let name = snapshots == 10 ? "kube-node-capture.txt" : "kube-node-capture-\(snapshots).txt"
+        let capture = benchmarksDirectory.appendingPathComponent(".build/data/\(name)")
         if FileManager.default.fileExists(atPath: capture.path) { return capture }
         try FileManager.default.createDirectory(at: capture.deletingLastPathComponent(), withIntermediateDirectories: true)
         let script = benchmarksDirectory.appendingPathComponent("../Samples/kube-node/make-capture.sh").standardized
         let process = Process()
         process.executableURL = script
-        process.arguments = [capture.path, "--snapshots", "10"]
+        process.arguments = [capture.path, "--snapshots", "\(snapshots)"]
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Unavailable(description: "\(script.path) \(capture.path) failed (status \(process.terminationStatus)); it needs root. Make the capture as root, or point RULEWATCH_BENCH_CAPTURE at one.")
+            throw Unavailable(description: "\(script.path) \(capture.path) failed (status \(process.terminationStatus)); it needs root. Make the capture as root, or point \(variable) at one.")
+        }
+        return capture
+    }
+
+    /// The first snapshot of a capture, its timestamp line and one real dump.
+    static func firstSnapshot(of capture: [UInt8]) -> [UInt8] {
+        // Each snapshot opens with an ISO 8601 line (`2026-11-24T10:00:00Z`).
+        var i = 0
+        while i + 21 < capture.count {
+            if capture[i] == UInt8(ascii: "\n"), capture[i + 1] == UInt8(ascii: "2"),
+               capture[i + 11] == UInt8(ascii: "T"), capture[i + 21] == UInt8(ascii: "\n") {
+                return Array(capture[...i])
+            }
+            i += 1
         }
         return capture
     }

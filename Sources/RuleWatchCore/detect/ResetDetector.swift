@@ -7,35 +7,59 @@ struct ResetDetector: Detector {
         var snapshot: Int
     }
 
-    /// Per place (chain and snapshot): rules with a nonzero counter before the interval, and
-    /// how many of them went down. A `_KeyTable` to an array: this runs for every rule.
-    var slots = _KeyTable()
-    var places: [Place] = []
-    var counts: [(rules: Int, resets: Int)] = []
+    /// Per place (chain and snapshot): how many rules had a nonzero counter before the
+    /// interval (compared), and how many of them went down. Kept per chain as runs of equal
+    /// counts (a chain's count changes when a rule starts counting, appears or goes), and the
+    /// resets apart (they are rare): a place per chain per snapshot, for 12,000 chains over a
+    /// day of minute snapshots, was 17 million places and a gigabyte.
+    var runs: [Int: [SIMD2<Int32>]] = [:]
+    var resetCounts: [Place: Int] = [:]
 
+    /// How many of chain's rules were compared at `snapshot` and how many went down; `nil`
+    /// when none was compared.
     func compared(_ p: Place) -> (rules: Int, resets: Int)? {
-        slots[Self.key(p.chain, p.snapshot)].map { counts[Int($0)] }
+        guard let points = runs[p.chain] else { return nil }
+        let rules = Self.count(in: points, at: p.snapshot)
+        return rules > 0 ? (rules, resetCounts[p] ?? 0) : nil
     }
 
-    static func key(_ chain: Int, _ snapshot: Int) -> UInt64 {
-        StableHasher.finish(UInt64(chain) << 32 | UInt64(snapshot), length: 0)
+    /// The count at `snapshot` of runs given as (first snapshot, count) points, ascending.
+    static func count(in points: [SIMD2<Int32>], at snapshot: Int) -> Int {
+        var lo = 0
+        var hi = points.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(points[mid][0]) <= snapshot { lo = mid + 1 } else { hi = mid }
+        }
+        return lo == 0 ? 0 : Int(points[lo - 1][1])
     }
+
     var resets: [(rule: Int, snapshot: Int, before: UInt64, after: UInt64)] = []
 
-    /// The slots of the last chain observed, by snapshot (-1: none yet): the rules of a chain
-    /// come one after another, so most lookups skip the hash table.
+    /// The chain being observed, its counts by snapshot, and the snapshots they span: the rules
+    /// of a chain come one after another, so its counts are gathered densely, then kept as runs.
     var lastChain = -1
-    var lastChainSlots: [Int32] = []
+    var chainRules: [Int32] = []
+    var chainResets: [Int32] = []
+    var touched = 0..<0
 
     mutating func observe(_ series: RuleSeries, in context: AnalysisContext) {
         guard series.hasCounters, series.snapshots.count > 1 else { return }
         let chain = context.history.rules[series.rule].chain
         if chain != lastChain {
+            keepChain()
+            if chainRules.count != context.history.snapshots.count {
+                chainRules = [Int32](repeating: 0, count: context.history.snapshots.count)
+                chainResets = chainRules
+            }
             lastChain = chain
-            if lastChainSlots.count != context.history.snapshots.count {
-                lastChainSlots = [Int32](repeating: -1, count: context.history.snapshots.count)
-            } else {
-                for i in lastChainSlots.indices { lastChainSlots[i] = -1 }
+            // A chain seen before (a rule added to it later has a later index): its counts again.
+            if let points = runs[chain] {
+                for (n, p) in points.enumerated() {
+                    let end = n + 1 < points.count ? Int(points[n + 1][0]) : chainRules.count
+                    for s in Int(p[0])..<end { chainRules[s] = p[1] }
+                }
+                touched = Int(points[0][0])..<chainRules.count
             }
         }
         // Every snapshot after the first has its delta, in order; an appearance adds one before.
@@ -45,28 +69,37 @@ struct ResetDetector: Detector {
             let j = k - 1 + offset
             let inPlace = j >= 0 && j < series.deltas.count && series.deltas[j].snapshot == snap
             guard let d = inPlace ? series.deltas[j] : series.delta(at: snap) else { continue }
-            var slot = Int(lastChainSlots[snap])
-            if slot < 0 {
-                let key = Self.key(chain, snap)
-                if let found = slots[key] {
-                    slot = Int(found)
-                } else {
-                    slot = places.count
-                    slots[key] = Int32(slot)
-                    places.append(Place(chain: chain, snapshot: snap))
-                    counts.append((0, 0))
-                }
-                lastChainSlots[snap] = Int32(slot)
-            }
-            counts[slot].rules += 1
+            touched = touched.isEmpty ? snap..<snap + 1 : Swift.min(touched.lowerBound, snap)..<Swift.max(touched.upperBound, snap + 1)
+            chainRules[snap] += 1
             if d.reset {
-                counts[slot].resets += 1
+                chainResets[snap] += 1
                 resets.append((series.rule, snap, series.packets[k - 1].printed, series.packets[k].printed))
             }
         }
     }
 
+    /// Keeps the observed chain's counts as runs and its resets by place, and clears them.
+    mutating func keepChain() {
+        guard lastChain >= 0, !touched.isEmpty else { return }
+        var points: [SIMD2<Int32>] = []
+        var last: Int32 = 0
+        for s in touched {
+            if chainRules[s] != last {
+                points.append(SIMD2(Int32(s), chainRules[s]))
+                last = chainRules[s]
+            }
+            if chainResets[s] > 0 { resetCounts[Place(chain: lastChain, snapshot: s), default: 0] += Int(chainResets[s]) }
+            chainRules[s] = 0
+            chainResets[s] = 0
+        }
+        if last != 0 { points.append(SIMD2(Int32(touched.upperBound), 0)) }
+        runs[lastChain] = points
+        touched = 0..<0
+    }
+
     mutating func findings(in context: AnalysisContext) -> [Finding] {
+        keepChain()
+        lastChain = -1
         let fraction = context.thresholds.resetChainFraction
         func rewritten(_ p: Place) -> Bool {
             guard let c = compared(p) else { return false }
@@ -74,7 +107,9 @@ struct ResetDetector: Detector {
         }
         // Chains rewritten at once, grouped by table and snapshot.
         var byTable: [String: (table: Int, snapshot: Int, chains: [Int], resets: Int, compared: Int)] = [:]
-        for (place, c) in zip(places, counts) where c.resets > 0 && rewritten(place) {
+        let resetPlaces = resetCounts.keys.sorted { ($0.chain, $0.snapshot) < ($1.chain, $1.snapshot) }
+        for place in resetPlaces where rewritten(place) {
+            let c = compared(place)!
             let table = context.history.chains[place.chain].table
             var e = byTable["\(table)/\(place.snapshot)"] ?? (table, place.snapshot, [], 0, 0)
             e.chains.append(place.chain); e.resets += c.resets; e.compared += c.rules
@@ -83,7 +118,9 @@ struct ResetDetector: Detector {
         var out: [Finding] = []
         for e in byTable.values {
             let t = context.history.tables[e.table]
-            let chainsCounting = Set(places.filter { $0.snapshot == e.snapshot && context.history.chains[$0.chain].table == e.table }.map(\.chain))
+            let chainsCounting = Set(runs.keys.filter {
+                context.history.chains[$0].table == e.table && compared(Place(chain: $0, snapshot: e.snapshot)) != nil
+            })
             let whole = chainsCounting.count >= 2 && e.chains.count == chainsCounting.count
             let names = e.chains.map { context.history.chains[$0].name }.sorted()
             let when = Explanation.clock(context.time(e.snapshot))

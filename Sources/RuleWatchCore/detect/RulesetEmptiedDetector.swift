@@ -15,21 +15,12 @@ struct RulesetEmptiedDetector: Detector {
         let window = context.window
         guard window.count >= 2 else { return [] }
         var isRule = [Bool](repeating: false, count: history.rules.count)
-        var others = 0
-        for (i, r) in history.rules.enumerated() {
-            isRule[i] = !r.isPolicy && !r.isObject
-            if !isRule[i] { others += 1 }
-        }
-        func samples(_ s: Int) -> [UInt32] { s < history.chunks.count ? history.chunks[s].rules : [] }
+        for (i, r) in history.rules.enumerated() { isRule[i] = !r.isPolicy && !r.isObject }
+        let counts = history.shownRuleCounts(in: window, counted: isRule)
         /// The rules snapshot `s` showed (policies and counter objects left out).
-        func rules(_ s: Int) -> [Int] {
-            samples(s).map { Int($0 & _SampleChunk.ruleMask) }.filter { isRule[$0] }
-        }
-        /// Without a rule: only policies and objects, or nothing, sampled.
-        func isEmpty(_ s: Int) -> Bool {
-            let all = samples(s)
-            return all.count <= others && !all.contains { isRule[Int($0 & _SampleChunk.ruleMask)] }
-        }
+        func rules(_ s: Int) -> [Int] { history.shownRules(at: s).filter { isRule[$0] } }
+        /// Without a rule: only policies and objects, or nothing, shown.
+        func isEmpty(_ s: Int) -> Bool { counts[s - window.lowerBound] == 0 }
 
         var out: [Finding] = []
         var s = window.lowerBound + 1
@@ -90,8 +81,7 @@ struct RulesetEmptiedDetector: Detector {
 
     private func restoredFinding(_ context: AnalysisContext, at r: Int, emptiedAt s: Int, lost: [Int]) -> Finding {
         let history = context.history
-        let now = Set(history.chunks.indices.contains(r) ? history.chunks[r].rules.map { Int($0 & _SampleChunk.ruleMask) } : [])
-            .filter { !history.rules[$0].isPolicy && !history.rules[$0].isObject }
+        let now = Set(history.shownRules(at: r)).filter { !history.rules[$0].isPolicy && !history.rules[$0].isObject }
         let cameBack = lost.filter { now.contains($0) }.count
         let fresh = now.count - cameBack
         let names = tables(context, Array(now))

@@ -7,15 +7,9 @@ extension CaptureHistory {
         current!.tables.append(tableIndex)
         let snapshot = Int32(snapshots.count)
         let seed = tableSeeds[tableIndex]
-        while chunks.count <= Int(snapshot) {
-            shareLastChunk()
-            var fresh = _SampleChunk()
-            fresh.reserveCapacity(chunks.last?.count ?? 0)
-            chunks.append(fresh)
-        }
-        // Out of the array while it grows, so appending never copies it.
-        var chunk = chunks[Int(snapshot)]
-        chunks[Int(snapshot)] = _SampleChunk()
+        // Out of `self` while it grows, so appending never copies it.
+        var chunk = pending
+        pending = _SampleChunk()
         if chunk.capacity < chunk.count + t.rules.count {
             chunk.reserveCapacity(2 * (chunk.count + t.rules.count))
         }
@@ -115,13 +109,7 @@ extension CaptureHistory {
         previousOrder[tableIndex] = next
         previous.removeAll()
         spareOrders[tableIndex] = previous
-        chunks[Int(snapshot)] = chunk
-    }
-
-    /// Lets the last snapshot's samples share the rule sequence of the one before.
-    mutating func shareLastChunk() {
-        let n = chunks.count
-        if n >= 2 { chunks[n - 1].share(with: chunks[n - 2]) }
+        pending = chunk
     }
 
     /// The declared chains, and their policy counters as samples.
@@ -232,7 +220,8 @@ extension CaptureHistory {
         }
     }
 
-    private mutating func addRule(key: UInt64, occurrence: Int, table: Int, chain: Int, target: ByteSlice,
+    /// Adds a rule first shown by `snapshot`; its samples are appended apart.
+    mutating func addRule(key: UInt64, occurrence: Int, table: Int, chain: Int, target: ByteSlice,
                                   text: ByteSlice, canonical: ByteSlice, targetClass: TargetClass, format: DumpFormat,
                                   isPolicy: Bool, snapshot: Int32, position: Int) -> Int32 {
         let index = Int32(rules.count)

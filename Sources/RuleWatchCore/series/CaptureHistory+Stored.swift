@@ -64,26 +64,15 @@ extension CaptureHistory {
         s.partial = partial
         s.tables = shown
         var samples = StoredSamples(chunk: _SampleChunk())
-        samples.chunk.reserveCapacity(Swift.max(sampleCount, chunks.last?.count ?? 0))
+        samples.chunk.reserveCapacity(sampleCount)
         fill(&samples)
-        chunks.append(samples.chunk)
-        snapshots.append(s)
-        shareLastChunk()
+        appendSnapshot(s, samples: samples.chunk)
     }
 
     /// Lends the samples of snapshot `s`: each rule it showed and its counters (`nil` packets:
     /// dumped without counters), in capture order.
     public func forEachSample(inSnapshot s: Int, _ body: (_ rule: Int, _ packets: Counter?, _ bytes: Counter?) -> Void) {
-        guard s < chunks.count else { return }
-        let chunk = chunks[s]
-        for i in 0..<chunk.count {
-            let sample = chunk.sample(i)
-            if sample.hasCounters {
-                body(chunk.rule(i), sample.packets, sample.bytes)
-            } else {
-                body(chunk.rule(i), nil, nil)
-            }
-        }
+        forEachShownSample(in: s..<s + 1) { _, r, p, b in body(r, p, b) }
     }
 
     /// The 12-hex-digit `rule_id` of an identity hash, as `HistoryRule.id` prints it.

@@ -1,5 +1,6 @@
 /// A capture reduced to what the analyzer needs: per snapshot its time and egress, per
-/// distinct rule its text once, and per rule per snapshot a few numbers (`RuleSample`).
+/// distinct rule its text once, and per snapshot the counters that changed (`chunks`): memory
+/// grows with change, not with snapshots × rules.
 ///
 /// It is a `DumpSink`: hand it to `CaptureParser.parse(..., into:)`. Rules are told apart
 /// by their normalized identity (see `RuleIdentityNormalizer`), not their position, so a
@@ -17,10 +18,18 @@ public struct CaptureHistory: DumpSink {
     public internal(set) var tables: [HistoryTable] = []
     public internal(set) var chains: [HistoryChain] = []
     public internal(set) var rules: [HistoryRule] = []
-    /// Every rule's counters in every snapshot that showed it: `chunks[s]` holds snapshot
-    /// `s`'s, in capture order. One array per snapshot, sized from the one before, so the
-    /// samples are never copied to grow.
-    var chunks: [_SampleChunk] = []
+    /// What changed in each snapshot: `chunks[s]` holds the samples of snapshot `s` that
+    /// differ from their rule's previous one, in capture order, and the rules that vanished
+    /// (see `_KeptChunk`). A rule the snapshot before showed and `chunks[s]` does not name
+    /// was shown again unchanged: memory grows with the changes, not with snapshots × rules.
+    var chunks: [_KeptChunk] = []
+    /// Where kept samples are written (see `_SampleBlock`).
+    var sampleWriter: _SampleWriter?
+    /// The samples of the snapshot being read, every rule's; its changes go to `chunks` when
+    /// it ends. Reused from one snapshot to the next.
+    var pending = _SampleChunk()
+    /// Per rule, its last sample and whether the last snapshot showed it.
+    var lastSamples = _LastSamples()
 
     var ruleIndex = _KeyTable()
     /// Per rule, the last snapshot that showed it: the next identical rule in that snapshot
@@ -77,7 +86,7 @@ public struct CaptureHistory: DumpSink {
     public var wantsRules: Bool { true }
 
     public mutating func beginSnapshot(_ header: SnapshotHeader) {
-        if let open = current { snapshots.append(open) }
+        if let open = current { close(open) }
         current = HistorySnapshot(index: snapshots.count, time: header.time, source: header.source,
                                   line: header.line, egress: header.egress, tcp: header.tcp)
     }
@@ -88,9 +97,14 @@ public struct CaptureHistory: DumpSink {
         if s.tcp.isEmpty { s.tcp = header.tcp }
         if s.time == nil { s.time = header.time }
         s.partial = partial
-        snapshots.append(s)
         current = nil
-        shareLastChunk()
+        close(s)
+    }
+
+    /// Adds the snapshot that was being read, with what changed in it.
+    private mutating func close(_ snapshot: HistorySnapshot) {
+        appendSnapshot(snapshot, samples: pending)
+        pending.removeAll()
     }
 
     public mutating func table(_ t: ParsedTable) {

@@ -30,51 +30,12 @@ public struct RuleSeries: Sendable {
 }
 
 extension CaptureHistory {
-    /// The samples of the snapshots in `window`, numbered across them in capture order and
-    /// grouped by rule (a counting sort; capture order kept within a rule); where each
-    /// rule's group starts; and where each snapshot's numbers start (`firsts[s - lower]`,
-    /// one more at the end).
-    func samplesByRule(in window: Range<Int>) -> (order: [UInt32], starts: [Int32], firsts: [Int]) {
-        let shown = window.clamped(to: 0..<chunks.count)
-        var starts = [Int32](repeating: 0, count: rules.count + 1)
-        var firsts = [0]
-        for s in shown {
-            firsts.append(firsts.last! + chunks[s].count)
-            for r in chunks[s].rules { starts[Int(r & _SampleChunk.ruleMask) + 1] += 1 }
-        }
-        for i in 0..<rules.count { starts[i + 1] += starts[i] }
-        var fill = starts
-        var order = [UInt32](repeating: 0, count: firsts.last!)
-        var number: UInt32 = 0
-        for s in shown {
-            for r in chunks[s].rules {
-                let rule = Int(r & _SampleChunk.ruleMask)
-                order[Int(fill[rule])] = number
-                fill[rule] += 1
-                number += 1
-            }
-        }
-        return (order, starts, firsts)
-    }
-
-    /// Where each rule stands in the rule sequence every snapshot of `window` shares, when
-    /// they all share one (a steady capture, see `_SampleChunk.share(with:)`) and no rule
-    /// comes twice in it; `nil` otherwise.
-    func sharedPositions(in window: Range<Int>) -> [Int32]? {
-        let shown = window.clamped(to: 0..<chunks.count)
-        guard let first = shown.first else { return nil }
-        let sequence = chunks[first].rules
-        for s in shown.dropFirst() where chunks[s].rules != sequence { return nil }
-        var positions = [Int32](repeating: -1, count: rules.count)
-        for (p, r) in sequence.enumerated() {
-            let rule = Int(r & _SampleChunk.ruleMask)
-            if positions[rule] >= 0 { return nil }
-            positions[rule] = Int32(p)
-        }
-        return positions
-    }
-
     /// Lends each rule's series, built from the samples in `window` (snapshot indices).
+    ///
+    /// The history keeps what changed (see `chunks`): a rule's series is its kept samples in
+    /// the window, and between them its last sample again for every snapshot that showed it
+    /// unchanged, until it vanished. Rules are visited in order; a rule the window never
+    /// shows is skipped.
     func forEachSeries(in window: Range<Int>, _ body: (RuleSeries) -> Void) {
         let shown = window.clamped(to: 0..<chunks.count)
         let times = snapshots.map(\.time)
@@ -89,10 +50,10 @@ extension CaptureHistory {
             return b > a
         }
         var series = RuleSeries(rule: 0)
-        series.snapshots.reserveCapacity(window.count)
-        series.packets.reserveCapacity(window.count)
-        series.bytes.reserveCapacity(window.count)
-        series.deltas.reserveCapacity(window.count)
+        series.snapshots.reserveCapacity(shown.count)
+        series.packets.reserveCapacity(shown.count)
+        series.bytes.reserveCapacity(shown.count)
+        series.deltas.reserveCapacity(shown.count)
         var previous: (snapshot: Int, packets: Counter, bytes: Counter)?
 
         func begin(_ rule: Int) {
@@ -123,56 +84,143 @@ extension CaptureHistory {
             series.bytes.append(sample.bytes)
         }
 
-        let steady = shown.count < 2 || (shown.lowerBound + 1..<shown.upperBound).allSatisfy { movesOn($0 - 1, $0) }
-        if steady, let positions = sharedPositions(in: window) {
-            // Every rule at the same place in every snapshot: no sort, and every series has
-            // one sample per snapshot, so its arrays keep their size and are written in place.
-            let count = shown.count
-            let gaps = (1..<count).map { seconds(shown.lowerBound + $0 - 1, shown.lowerBound + $0) }
-            series.snapshots = Array(shown)
-            series.packets = [Counter](repeating: .exact(0), count: count)
-            series.bytes = series.packets
-            series.deltas = [IntervalDelta](repeating: Self.delta(from: .exact(0), .exact(0), to: .exact(0), .exact(0),
-                                                                  snapshot: 0, seconds: nil), count: count - 1)
-            for rule in 0..<rules.count where positions[rule] >= 0 {
-                let at = Int(positions[rule])
-                var hasCounters = true
-                series.packets.withUnsafeMutableBufferPointer { packets in
-                    series.bytes.withUnsafeMutableBufferPointer { bytes in
-                        series.deltas.withUnsafeMutableBufferPointer { deltas in
-                            for k in 0..<count {
-                                let sample = chunks[shown.lowerBound + k].sample(at)
-                                if !sample.hasCounters { hasCounters = false }
-                                packets[k] = sample.packets
-                                bytes[k] = sample.bytes
-                                if k > 0 {
-                                    deltas[k - 1] = Self.delta(from: packets[k - 1], bytes[k - 1], to: sample.packets, sample.bytes,
-                                                               snapshot: shown.lowerBound + k, seconds: gaps[k - 1])
-                                }
-                            }
-                        }
-                    }
-                }
-                series.rule = rule
-                series.hasCounters = hasCounters
-                body(series)
-            }
-            return
-        }
-        let (order, starts, firsts) = samplesByRule(in: window)
+        let opening = rulesBefore(shown.lowerBound)
+        let kept = keptByRule(in: shown)
+        let gone = vanishedByRule(in: shown)
+        let count = shown.count
+        let lower = shown.lowerBound
+        // The interval ending at each snapshot of the window, from the one before.
+        let gaps = (0..<count).map { $0 == 0 ? nil : seconds(lower + $0 - 1, lower + $0) }
+        let unset = (hasCounters: false, packets: Counter.exact(0), bytes: Counter.exact(0))
         for rule in 0..<rules.count {
-            let group = Int(starts[rule])..<Int(starts[rule + 1])
-            if group.isEmpty { continue }
+            var k = Int(kept.starts[rule])
+            let keptEnd = Int(kept.starts[rule + 1])
+            var isShown = opening[rule][0] >= 0
+            if !isShown && k == keptEnd { continue }
+            var g = Int(gone.starts[rule])
+            let goneEnd = Int(gone.starts[rule + 1])
+            var last = isShown ? chunks[Int(opening[rule][0])].sample(Int(opening[rule][1])) : unset
             begin(rule)
-            // A rule's numbers rise with the snapshots: find each one's from the last.
             var offset = 0
-            for k in group {
-                let number = Int(order[k])
-                while number >= firsts[offset + 1] { offset += 1 }
-                add(shown.lowerBound + offset, chunks[shown.lowerBound + offset].sample(number - firsts[offset]))
+            // The snapshot (offset in the window) of kept sample `k`: numbers rise with the
+            // snapshots, so it is found from the last one.
+            var keptAt = 0
+            while offset < count {
+                var nextKept = count
+                if k < keptEnd {
+                    let number = Int(kept.order[k])
+                    while number >= kept.firsts[keptAt + 1] { keptAt += 1 }
+                    nextKept = keptAt
+                }
+                if isShown {
+                    // Shown unchanged until its next kept sample or until it vanishes: its last
+                    // sample again, each interval a zero delta.
+                    let nextGone = g < goneEnd ? Int(gone.snapshots[g]) - lower : count
+                    let end = Swift.min(nextKept, nextGone)
+                    if end > offset {
+                        var from = offset
+                        if previous == nil {
+                            add(lower + from, last)
+                            from += 1
+                        }
+                        if from < end {
+                            if !last.hasCounters { series.hasCounters = false }
+                            for o in from..<end where movesOn(lower + o - 1, lower + o) {
+                                series.deltas.append(IntervalDelta(snapshot: lower + o, seconds: gaps[o], packets: 0, bytes: 0,
+                                                                   packetsAtLeast: 0, rose: false, reset: false, appeared: false))
+                            }
+                            series.snapshots.append(contentsOf: (lower + from)..<(lower + end))
+                            series.packets.append(contentsOf: repeatElement(last.packets, count: end - from))
+                            series.bytes.append(contentsOf: repeatElement(last.bytes, count: end - from))
+                            previous = (lower + end - 1, last.packets, last.bytes)
+                        }
+                        offset = end
+                    }
+                    if offset == count { break }
+                    if offset == nextGone && offset != nextKept {
+                        isShown = false
+                        g += 1
+                        offset += 1
+                        continue
+                    }
+                } else {
+                    // Not shown until its next kept sample, if any.
+                    guard k < keptEnd else { break }
+                    offset = nextKept
+                }
+                // Kept here: changed, appeared, or shown more than once.
+                let snap = lower + offset
+                let next = kept.firsts[offset + 1]
+                repeat {
+                    last = chunks[snap].sample(Int(kept.order[k]) - kept.firsts[offset])
+                    add(snap, last)
+                    k += 1
+                } while k < keptEnd && Int(kept.order[k]) < next
+                isShown = true
+                offset += 1
             }
-            body(series)
+            if !series.snapshots.isEmpty { body(series) }
         }
+    }
+
+    /// Per rule, where its last kept sample before snapshot `lower` is (snapshot, index) when
+    /// snapshot `lower - 1` showed it, `(-1, -1)` otherwise.
+    private func rulesBefore(_ lower: Int) -> [SIMD2<Int32>] {
+        var at = [SIMD2<Int32>](repeating: SIMD2(-1, -1), count: rules.count)
+        for s in 0..<lower {
+            let chunk = chunks[s]
+            for i in 0..<chunk.count { at[chunk.rule(i)] = SIMD2(Int32(s), Int32(i)) }
+            for r in chunk.vanished { at[Int(r)] = SIMD2(-1, -1) }
+        }
+        return at
+    }
+
+    /// The kept samples of the snapshots in `shown`, numbered across them in capture order
+    /// and grouped by rule (a counting sort; capture order kept within a rule); where each
+    /// rule's group starts; and where each snapshot's numbers start (`firsts[s - lower]`,
+    /// one more at the end).
+    private func keptByRule(in shown: Range<Int>) -> (order: [UInt32], starts: [Int32], firsts: [Int]) {
+        var starts = [Int32](repeating: 0, count: rules.count + 1)
+        var firsts = [0]
+        firsts.reserveCapacity(shown.count + 1)
+        for s in shown {
+            let chunk = chunks[s]
+            firsts.append(firsts.last! + chunk.count)
+            for i in 0..<chunk.count { starts[chunk.rule(i) + 1] += 1 }
+        }
+        for i in 0..<rules.count { starts[i + 1] += starts[i] }
+        var fill = starts
+        var order = [UInt32](repeating: 0, count: firsts.last!)
+        var number: UInt32 = 0
+        for s in shown {
+            let chunk = chunks[s]
+            for i in 0..<chunk.count {
+                let rule = chunk.rule(i)
+                order[Int(fill[rule])] = number
+                fill[rule] += 1
+                number += 1
+            }
+        }
+        return (order, starts, firsts)
+    }
+
+    /// The snapshots in `shown` at which each rule vanished, grouped by rule, ascending, and
+    /// where each rule's group starts.
+    private func vanishedByRule(in shown: Range<Int>) -> (snapshots: [Int32], starts: [Int32]) {
+        var starts = [Int32](repeating: 0, count: rules.count + 1)
+        for s in shown {
+            for r in chunks[s].vanished { starts[Int(r) + 1] += 1 }
+        }
+        for i in 0..<rules.count { starts[i + 1] += starts[i] }
+        var fill = starts
+        var snapshots = [Int32](repeating: -1, count: Int(starts[rules.count]))
+        for s in shown {
+            for r in chunks[s].vanished {
+                snapshots[Int(fill[Int(r)])] = Int32(s)
+                fill[Int(r)] += 1
+            }
+        }
+        return (snapshots, starts)
     }
 
     static func delta(from p0: Counter, _ b0: Counter, to p1: Counter, _ b1: Counter,

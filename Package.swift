@@ -5,10 +5,12 @@ let package = Package(
     name: "rulewatch",
     products: [
         .library(name: "RuleWatchCore", targets: ["RuleWatchCore"]),
+        .library(name: "RuleWatchMetrics", targets: ["RuleWatchMetrics"]),
         .executable(name: "rulewatch", targets: ["rulewatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // zlib, for reading `.gz` captures; a system library, not a package.
@@ -18,14 +20,24 @@ let package = Package(
             name: "RuleWatchCore",
             dependencies: ["CZlib"]
         ),
+        // Prometheus text exposition of the totals and findings, and the alert rules.
+        .target(
+            name: "RuleWatchMetrics",
+            dependencies: [
+                "RuleWatchCore",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "rulewatch",
             dependencies: [
                 "RuleWatchCore",
+                "RuleWatchMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "RuleWatchCoreTests", dependencies: ["RuleWatchCore"]),
         .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch"]),
+        .testTarget(name: "RuleWatchMetricsTests", dependencies: ["RuleWatchMetrics", "RuleWatchCore"]),
     ]
 )

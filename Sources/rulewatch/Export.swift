@@ -1,0 +1,80 @@
+import ArgumentParser
+import RuleWatchCore
+import RuleWatchMetrics
+
+extension RuleWatch {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the node's rule totals and findings as Prometheus metrics.",
+            discussion: """
+            Prints the Prometheus text exposition format, or with --textfile writes it atomically \
+            (a temporary file beside it, then a rename) for node_exporter's textfile collector \
+            (--collector.textfile.directory). Reads a capture (any format `parse` reads).
+
+            Metrics: rulewatch_rule_packets_total and rulewatch_rule_bytes_total (counters; family, \
+            table, chain, target, rule_id), corrected for counter resets so that they never go \
+            down while a rule lives; rulewatch_rule_info (1; rule_id, rule: the rule's text); \
+            rulewatch_counter_resets_total (family, table, chain); rulewatch_finding (the score; \
+            kind, severity, family, table, chain, rule_id) for the analyzer's current findings; \
+            rulewatch_egress_success_ratio and rulewatch_last_snapshot_timestamp_seconds.
+
+            Every rule with counters gets two series and an info series. On a big node most rules \
+            never count: --only-counting keeps the rules whose counters moved, --min-packets N \
+            those that matched at least N packets. `rulewatch alerts` prints alert rules for them.
+
+            Examples:
+              rulewatch export capture.txt
+              rulewatch export capture.txt --only-counting --textfile /var/lib/node_exporter/textfile/rulewatch.prom
+
+            Exit status: 0 done; 64 usage; 65 bad data; 66 missing input; 74 write error.
+            """)
+
+        @OptionGroup var capture: CaptureOptions
+
+        @Option(help: ArgumentHelp("Egress success per interval: a CSV with the header time,ok,total.", valueName: "csv"))
+        var egress: String?
+
+        @Option(help: ArgumentHelp("The analyzer's ignores and thresholds, as for `analyze --config`.", valueName: "file"))
+        var config: String?
+
+        @Option(help: ArgumentHelp("Write to this file atomically instead of standard output.", valueName: "path"))
+        var textfile: String?
+
+        @Option(name: .customLong("min-packets"),
+                help: ArgumentHelp("Only rules that matched at least this many packets get series.", valueName: "n"))
+        var minPackets: UInt64 = 0
+
+        @Flag(name: .customLong("only-counting"), help: "Only rules whose counters moved get series.")
+        var onlyCounting = false
+
+        func run() throws {
+            Terminal.ignoreBrokenPipes()
+            let zone = try capture.parseOptions().timeZone
+            let analyzerConfig = try Terminal.reportingCaptureErrors {
+                try config.map { try AnalyzerConfig.load(path: $0) } ?? AnalyzerConfig()
+            }
+            let egressSeries = try Terminal.reportingCaptureErrors {
+                try egress.map { try EgressSeries.parseCSV(try WholeFile.read($0), file: $0, zone: zone) }
+            }
+            var history = CaptureHistory()
+            try capture.read(into: &history, concurrently: true)
+            let metrics = NodeMetrics(history: history, egress: egressSeries, config: analyzerConfig)
+            try Self.write(metrics, options: ExportOptions(minPackets: minPackets, onlyCounting: onlyCounting),
+                           textfile: textfile)
+        }
+
+        /// Standard output, or the textfile; a write error is printed and exits 74.
+        static func write(_ metrics: NodeMetrics, options: ExportOptions, textfile: String?) throws {
+            guard let textfile else {
+                Terminal.standardOutput.write(String(decoding: PrometheusExposition.render(metrics, options: options), as: UTF8.self))
+                return
+            }
+            do {
+                try PrometheusTextfile.write(metrics, options: options, to: textfile)
+            } catch {
+                Terminal.standardError.write("error: \(error)\n")
+                throw ExitCode(74)
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Runs Debian's `promtool` (package `prometheus`, which `.ci/setup` installs). Missing, it
+/// is a failure, never a skip: the format checks are the point of these tests.
+enum Promtool {
+    struct Run {
+        var status: Int32
+        var output: String
+    }
+
+    static func path() throws -> String {
+        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+            + ["/usr/bin", "/usr/local/bin"]
+        guard let found = dirs.map({ "\($0)/promtool" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw PromtoolMissing()
+        }
+        return found
+    }
+
+    /// `promtool ARGUMENTS` with `input` on standard input; stdout and stderr together.
+    static func run(_ arguments: [String], input: [UInt8] = []) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try path())
+        process.arguments = arguments
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rulewatch-promtool-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let inURL = scratch.appendingPathComponent("in"), outURL = scratch.appendingPathComponent("out")
+        try Data(input).write(to: inURL)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        process.standardInput = try FileHandle(forReadingFrom: inURL)
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "")
+    }
+
+    /// What `promtool check metrics` says about an exposition, beyond the one lint the issue's
+    /// own metric names draw (see `knownNameLint`); empty when it is clean.
+    static func checkMetrics(_ exposition: [UInt8]) throws -> String {
+        let run = try run(["check", "metrics"], input: exposition)
+        let problems = run.output.split(separator: "\n").filter { $0 != knownNameLint }
+        if problems.isEmpty && run.status != 0 && !run.output.contains(knownNameLint) {
+            return "promtool exited \(run.status) without saying why"
+        }
+        return problems.joined(separator: "\n")
+    }
+
+    /// promtool's naming lint flags any counter whose name holds `_counter_`; the issue names
+    /// `rulewatch_counter_resets_total` exactly, so this one line is expected (and nothing else).
+    static let knownNameLint = "rulewatch_counter_resets_total metric name should not include type 'counter'"
+}
+
+struct PromtoolMissing: Error, CustomStringConvertible {
+    var description: String {
+        "promtool is not installed: install Debian's `prometheus` package (`.ci/setup` does) — these tests check the exposition with it"
+    }
+}

@@ -22,7 +22,7 @@ public enum AlertRules {
     ///   - egressBelow: egress success under which the climb alert may fire (0...1).
     ///   - egressFall: how far egress must have fallen from its best of the quarter hour before.
     ///   - window: the range the rate is taken over (at least 4 scrape intervals).
-    public static func yaml(egressBelow: Double = 0.8, egressFall: Double = 0.2, window: String = "5m") -> String {
+    public static func yaml(egressBelow: Double = 0.8, egressFall: Double = 0.2, window: String = "3m") -> String {
         let harmful = #"rulewatch_rule_packets_total{target=~"\#(harmfulTargets)"}"#
         return """
         # Prometheus alerting rules for rulewatch's exported series (`rulewatch export`,

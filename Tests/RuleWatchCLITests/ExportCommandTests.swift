@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// `rulewatch export` over the incident sample capture.
+@Suite struct ExportCommandTests {
+    static let sample = Tool.repoRoot.appendingPathComponent("Samples/incident/capture.txt").path
+    static let egress = Tool.repoRoot.appendingPathComponent("Samples/incident/egress.csv").path
+
+    @Test func exportOfTheSampleIsCleanForPromtool() throws {
+        let run = try Tool.run(["export", Self.sample, "--egress", Self.egress])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.isEmpty)
+        let problems = try Promtool.checkMetrics(run.stdout)
+        #expect(problems.isEmpty, "promtool check metrics:\n\(problems)")
+        let lines = run.stdout.split(separator: "\n")
+        // The :443 REDIRECT rule: 20 packets in the last dump, its counter never reset.
+        let rule = lines.first { $0.hasPrefix(#"rulewatch_rule_info{rule_id="3766028a6fda",rule="tcp -- any any anywhere anywhere tcp dpt:https redir ports 47443"}"#) }
+        #expect(rule != nil)
+        #expect(lines.contains(#"rulewatch_rule_packets_total{family="ip",table="nat",chain="PREROUTING",target="REDIRECT",rule_id="3766028a6fda"} 20"#))
+        #expect(lines.contains { $0.hasPrefix(#"rulewatch_finding{kind="climb-with-egress-drop",severity="critical",family="ip",table="nat",chain="PREROUTING",rule_id="3766028a6fda"}"#) })
+        #expect(lines.contains("rulewatch_egress_success_ratio 0.0"))
+        #expect(lines.contains { $0.hasPrefix("rulewatch_last_snapshot_timestamp_seconds 17956") })
+    }
+
+    @Test func onlyCountingAndMinPacketsExportFewerRules() throws {
+        func count(_ extra: [String]) throws -> Int {
+            let run = try Tool.run(["export", Self.sample] + extra)
+            #expect(run.status == 0, "\(run.stderr)")
+            return run.stdout.split(separator: "\n").filter { $0.hasPrefix("rulewatch_rule_packets_total{") }.count
+        }
+        let all = try count([])
+        let counting = try count(["--only-counting"])
+        let busy = try count(["--min-packets", "100"])
+        #expect(counting > 0 && counting < all)
+        #expect(busy > 0 && busy < all)
+    }
+
+    @Test func textfileIsWrittenAtomicallyBesideItself() throws {
+        let dir = try Tool.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("rulewatch.prom").path
+        let run = try Tool.run(["export", Self.sample, "--textfile", path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        let stdout = try Tool.run(["export", Self.sample])
+        #expect(try String(contentsOfFile: path, encoding: .utf8).count == stdout.stdout.count)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["rulewatch.prom"])
+    }
+
+    @Test func unwritableTextfileExits74() throws {
+        let run = try Tool.run(["export", Self.sample, "--textfile", "/nonexistent-rulewatch-dir/rulewatch.prom"])
+        #expect(run.status == 74)
+        #expect(run.stderr.hasPrefix("error: ") && run.stderr.contains("/nonexistent-rulewatch-dir/"))
+    }
+
+    @Test func missingCaptureExits66() throws {
+        let run = try Tool.run(["export", "/nonexistent-rulewatch-capture.txt"])
+        #expect(run.status == 66)
+        #expect(run.stdout.isEmpty)
+    }
+}

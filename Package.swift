@@ -6,11 +6,13 @@ let package = Package(
     products: [
         .library(name: "RuleWatchCore", targets: ["RuleWatchCore"]),
         .library(name: "RuleWatchMetrics", targets: ["RuleWatchMetrics"]),
+        .library(name: "RuleWatchStore", targets: ["RuleWatchStore"]),
         .executable(name: "rulewatch", targets: ["rulewatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // zlib, for reading `.gz` captures; a system library, not a package.
@@ -20,11 +22,17 @@ let package = Package(
             name: "RuleWatchCore",
             dependencies: ["CZlib"]
         ),
+        // The node's history on disk: SQLite through GRDB, system libsqlite3.
+        .target(
+            name: "RuleWatchStore",
+            dependencies: ["RuleWatchCore", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Prometheus text exposition of the totals and findings, and the alert rules.
         .target(
             name: "RuleWatchMetrics",
             dependencies: [
                 "RuleWatchCore",
+                "RuleWatchStore",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
@@ -32,6 +40,7 @@ let package = Package(
             name: "rulewatch",
             dependencies: [
                 "RuleWatchCore",
+                "RuleWatchStore",
                 "RuleWatchMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -39,5 +48,6 @@ let package = Package(
         .testTarget(name: "RuleWatchCoreTests", dependencies: ["RuleWatchCore"]),
         .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch"]),
         .testTarget(name: "RuleWatchMetricsTests", dependencies: ["RuleWatchMetrics", "RuleWatchCore"]),
+        .testTarget(name: "RuleWatchStoreTests", dependencies: ["RuleWatchStore", "RuleWatchCore"]),
     ]
 )

@@ -4,10 +4,10 @@ import RuleWatchCore
 /// What narrows and tunes an analysis: shared by every command that runs the analyzer
 /// (`analyze` over a capture, `report` over the store), so that each flag means one thing.
 struct AnalysisOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Only snapshots taken at or after this time (ISO 8601 or @EPOCH).", valueName: "time"))
+    @Option(help: ArgumentHelp("Only snapshots taken at or after this time (ISO 8601, @EPOCH, or a duration back from now: 2h, 7d).", valueName: "time"))
     var since: String?
 
-    @Option(help: ArgumentHelp("Only snapshots taken at or before this time (ISO 8601 or @EPOCH).", valueName: "time"))
+    @Option(help: ArgumentHelp("Only snapshots taken at or before this time (ISO 8601, @EPOCH, or a duration back from now: 2h, 7d).", valueName: "time"))
     var until: String?
 
     @Option(help: ArgumentHelp("Only findings about this table (nat, filter, ... or an nft table's name).", valueName: "table"))
@@ -34,18 +34,18 @@ struct AnalysisOptions: ParsableArguments {
                 throw ValidationError("--ignore '\(selector)': \(error)")
             }
         }
-        if let since, TimestampParser.parse(since, zone: zone) == nil {
-            throw ValidationError("--since '\(since)' is not a time: give ISO 8601 (2026-11-24T10:00:00Z) or @EPOCH")
+        if let since, TimeArgument.parse(since, zone: zone) == nil {
+            throw ValidationError("--since '\(since)' is not a time: give ISO 8601 (2026-11-24T10:00:00Z), @EPOCH or a duration back from now (2h, 7d)")
         }
-        if let until, TimestampParser.parse(until, zone: zone) == nil {
-            throw ValidationError("--until '\(until)' is not a time: give ISO 8601 (2026-11-24T10:00:00Z) or @EPOCH")
+        if let until, TimeArgument.parse(until, zone: zone) == nil {
+            throw ValidationError("--until '\(until)' is not a time: give ISO 8601 (2026-11-24T10:00:00Z), @EPOCH or a duration back from now (2h, 7d)")
         }
     }
 
     func filter(zone: TimeZoneSpec) throws -> AnalysisFilter {
         AnalysisFilter(
-            since: since.flatMap { TimestampParser.parse($0, zone: zone) },
-            until: until.flatMap { TimestampParser.parse($0, zone: zone) },
+            since: since.flatMap { TimeArgument.parse($0, zone: zone) },
+            until: until.flatMap { TimeArgument.parse($0, zone: zone) },
             table: table, chain: chain,
             ignores: try ignore.map { try RuleSelector(parsing: $0) })
     }

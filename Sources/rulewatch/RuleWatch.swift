@@ -16,5 +16,5 @@ struct RuleWatch: ParsableCommand {
         66 missing input; 74 read error.
         """,
         version: "0.1.0",
-        subcommands: [Parse.self, Analyze.self, Export.self, Alerts.self])
+        subcommands: [Parse.self, Analyze.self, Ingest.self, Report.self, Export.self, Alerts.self])
 }

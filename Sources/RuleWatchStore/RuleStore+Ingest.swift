@@ -1,0 +1,225 @@
+import Foundation
+import GRDB
+import RuleWatchCore
+
+extension RuleStore {
+    /// Records the snapshots in `bytes` (one dump or a capture of many, any format the
+    /// parser reads), each in a transaction of its own.
+    public func ingest(bytes: [UInt8], name: String, request: IngestRequest,
+                       onWarning: @escaping (Diagnostic) -> Void = { _ in }) throws -> IngestOutcome {
+        let history = try Self.parse(bytes: bytes, name: name, request: request, onWarning: onWarning)
+        var outcome = IngestOutcome()
+        try store(history, snapshots: 0..<history.snapshots.count, request: request, outcome: &outcome)
+        return outcome
+    }
+
+    /// Records files: a plain file is read as a rolling capture from where the last run left
+    /// it (unless `request.time` makes it one dump, read whole); `.gz` files and `-` whole.
+    public func ingest(files: [String], request: IngestRequest,
+                       onWarning: @escaping (Diagnostic) -> Void = { _ in }) throws -> IngestOutcome {
+        var outcome = IngestOutcome()
+        for file in files {
+            if file == "-" || file.hasSuffix(".gz") || request.time != nil {
+                let bytes = file == "-" ? try Self.readStandardInput() : try WholeFile.read(file)
+                let history = try Self.parse(bytes: bytes, name: file, request: request, onWarning: onWarning)
+                try store(history, snapshots: 0..<history.snapshots.count, request: request, outcome: &outcome)
+            } else {
+                try ingestRolling(file, request: request, onWarning: onWarning, outcome: &outcome)
+            }
+        }
+        return outcome
+    }
+
+    static func readStandardInput() throws -> [UInt8] {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = Glibc.read(0, &buffer, buffer.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StoreError.io("standard input: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return out }
+            out.append(contentsOf: buffer[0..<n])
+        }
+    }
+
+    static func parse(bytes: [UInt8], name: String, request: IngestRequest,
+                      onWarning: @escaping (Diagnostic) -> Void) throws -> CaptureHistory {
+        var history = CaptureHistory()
+        let parser = CaptureParser(options: request.parse, onWarning: onWarning)
+        try bytes.withUnsafeBytes { try parser.parse(bytes: $0, name: name, into: &history) }
+        return history
+    }
+
+    /// Stores `snapshots` of a parsed history, one transaction each.
+    func store(_ h: CaptureHistory, snapshots: Range<Int>, request: IngestRequest, outcome: inout IngestOutcome) throws {
+        if request.time != nil, snapshots.count > 1 {
+            throw StoreError.usage("--time names one snapshot, but the input holds \(snapshots.count): leave --time out to use the capture's timestamps")
+        }
+        if request.egress != nil, snapshots.count > 1 {
+            throw StoreError.usage("--egress gives one snapshot's egress, but the input holds \(snapshots.count)")
+        }
+        for s in snapshots {
+            let snap = h.snapshots[s]
+            let time = request.time ?? snap.time ?? request.now
+            let egress = request.egress ?? snap.egress
+            try write { db in
+                try self.store(h, snapshot: s, time: time, egress: egress, source: request.source, db, outcome: &outcome)
+            }
+        }
+    }
+
+    private struct TableKey: Hashable {
+        var family: String
+        var name: String
+        var format: String
+    }
+
+    private struct ChainKey: Hashable {
+        var table: Int64
+        var name: String
+    }
+
+    /// One snapshot, inside its transaction.
+    private func store(_ h: CaptureHistory, snapshot s: Int, time: Int64, egress: EgressSample?, source: String,
+                       _ db: Database, outcome: inout IngestOutcome) throws {
+        guard var state = try _SourceState.load(db, source: source, create: true) else { return }
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM snapshot WHERE source_id = ? AND time = ?",
+                             arguments: [state.id, time]) == true {
+            outcome.alreadyStored.append(time)
+            return
+        }
+        if let last = state.lastTime, time < last {
+            outcome.older.append(time)
+            return
+        }
+        let snap = h.snapshots[s]
+
+        // Tables and chains of this source, by name; new ones added.
+        var tableIDs: [TableKey: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, family, name, format FROM tbl WHERE source_id = ?", arguments: [state.id]) {
+            tableIDs[TableKey(family: row["family"], name: row["name"], format: row["format"])] = row["id"]
+        }
+        var historyTableID = [Int64](repeating: 0, count: h.tables.count)
+        for (i, t) in h.tables.enumerated() {
+            let key = TableKey(family: t.family.rawValue, name: t.name, format: t.format.rawValue)
+            if let id = tableIDs[key] {
+                historyTableID[i] = id
+            } else {
+                try db.execute(sql: "INSERT INTO tbl (source_id, family, name, format) VALUES (?, ?, ?, ?)",
+                               arguments: [state.id, key.family, key.name, key.format])
+                historyTableID[i] = db.lastInsertedRowID
+                tableIDs[key] = historyTableID[i]
+            }
+        }
+        var chainIDs: [ChainKey: (id: Int64, hook: String?, policy: String?)] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT chain.id, chain.table_id, chain.name, chain.hook, chain.policy FROM chain
+            JOIN tbl ON tbl.id = chain.table_id WHERE tbl.source_id = ?
+            """, arguments: [state.id]) {
+            chainIDs[ChainKey(table: row["table_id"], name: row["name"])] = (row["id"], row["hook"], row["policy"])
+        }
+        var historyChainID = [Int64](repeating: 0, count: h.chains.count)
+        for (i, c) in h.chains.enumerated() {
+            let key = ChainKey(table: historyTableID[c.table], name: c.name)
+            if let found = chainIDs[key] {
+                historyChainID[i] = found.id
+                if snap.tables.contains(c.table), found.hook != c.hook || found.policy != c.policy {
+                    try db.execute(sql: "UPDATE chain SET hook = ?, policy = ? WHERE id = ?", arguments: [c.hook, c.policy, found.id])
+                }
+            } else {
+                try db.execute(sql: "INSERT INTO chain (table_id, name, hook, policy) VALUES (?, ?, ?, ?)",
+                               arguments: [key.table, c.name, c.hook, c.policy])
+                historyChainID[i] = db.lastInsertedRowID
+                chainIDs[key] = (historyChainID[i], c.hook, c.policy)
+            }
+        }
+
+        // The snapshot's samples in store rule numbers; rules new to the store added.
+        var shown: [(rule: Int, packets: Counter?, bytes: Counter?)] = []
+        var newRules: [(Int, Int)] = []
+        shown.reserveCapacity(state.count + 64)
+        h.forEachSample(inSnapshot: s) { r, packets, bytes in
+            let key = h.rules[r].key
+            let stored: Int
+            if let found = state.index[key] {
+                stored = found
+            } else {
+                stored = state.addRule(key: key)
+                newRules.append((r, stored))
+            }
+            shown.append((stored, packets, bytes))
+        }
+        for (r, stored) in newRules {
+            let rule = h.rules[r]
+            try db.execute(sql: """
+                INSERT INTO rule (source_id, idx, key, rule_id, table_id, chain_id, target, target_class, text, canonical,
+                                  format, occurrence, is_policy, first_time, first_position)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [state.id, stored, Int64(bitPattern: rule.key), rule.id, historyTableID[rule.table],
+                                 historyChainID[rule.chain], rule.target, rule.targetClass.rawValue, rule.text, rule.canonical,
+                                 rule.format.rawValue, rule.occurrence, rule.isPolicy, time, rule.firstPosition])
+        }
+        shown.sort { $0.rule < $1.rule }
+
+        // What changed against the state, and the running totals.
+        var appeared: [Int] = []
+        var vanished: [Int] = []
+        var samples: [_ChangeBlob.Sample] = []
+        var resetChains = Set<Int64>()
+        var next = 0
+        for r in 0..<state.count {
+            let isShown = next < shown.count && shown[next].rule == r
+            if isShown {
+                let sample = shown[next]
+                next += 1
+                // A rule seen twice in one snapshot keeps its first sample, as the history does.
+                while next < shown.count && shown[next].rule == r { next += 1 }
+                if !state.counters.alive[r] { appeared.append(r) }
+                state.lastSeen[r] = time
+                if !state.counters.same(r, packets: sample.packets, bytes: sample.bytes) {
+                    samples.append(_ChangeBlob.Sample(rule: r, packets: sample.packets, bytes: sample.bytes))
+                    if let p = sample.packets {
+                        let b = sample.bytes ?? .exact(0)
+                        let p0 = state.counters.packets[r], b0 = state.counters.bytes[r]
+                        if !state.counters.uncounted[r], p.upper < p0.lower || b.upper < b0.lower {
+                            state.resets[r] += 1
+                            state.totalPackets[r] &+= p.printed
+                            state.totalBytes[r] &+= b.printed
+                            resetChains.insert(-1 - Int64(r))
+                        } else if state.counters.uncounted[r] {
+                            state.totalPackets[r] &+= p.printed
+                            state.totalBytes[r] &+= b.printed
+                        } else {
+                            state.totalPackets[r] &+= p.printed >= p0.printed ? p.printed - p0.printed : 0
+                            state.totalBytes[r] &+= b.printed >= b0.printed ? b.printed - b0.printed : 0
+                        }
+                    }
+                }
+            } else if state.counters.alive[r] {
+                vanished.append(r)
+            }
+        }
+        let blob = _ChangeBlob.encode(appeared: appeared, vanished: vanished, samples: samples, into: &state.counters)
+        if !resetChains.isEmpty {
+            // Per chain, the snapshots in which any of its rules was reset.
+            let rules = resetChains.map { -1 - $0 }
+            let chains = try Int64.fetchSet(db, sql: "SELECT DISTINCT chain_id FROM rule WHERE source_id = ? AND idx IN (\(rules.map(String.init).joined(separator: ",")))",
+                                            arguments: [state.id])
+            for c in chains { try db.execute(sql: "UPDATE chain SET resets = resets + 1 WHERE id = ?", arguments: [c]) }
+        }
+        let formats = Array(Set(snap.tables.map { h.tables[$0].format.rawValue })).sorted().joined(separator: "+")
+        try db.execute(sql: """
+            INSERT INTO snapshot (source_id, time, format, egress_ok, egress_total, line, partial, tables, shown, changed, changes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [state.id, time, formats, egress.map { Int64(bitPattern: $0.ok) }, egress.map { Int64(bitPattern: $0.total) },
+                             snap.line, snap.partial, snap.tables.map { String(historyTableID[$0]) }.joined(separator: ","),
+                             shown.count, samples.count, Data(blob)])
+        state.lastTime = time
+        try state.save(db)
+        outcome.stored.append(time)
+        outcome.rules.append(shown.count)
+        outcome.changed.append(samples.count)
+    }
+}

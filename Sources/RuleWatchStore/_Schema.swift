@@ -1,0 +1,86 @@
+import GRDB
+
+/// The store's schema: named migrations, applied in order and never edited once released
+/// (a change is a new migration), so a store written by any version upgrades in place.
+enum _Schema {
+    /// `PRAGMA application_id`: marks a SQLite file as a rulewatch store ("RWST").
+    static let applicationID: Int32 = 0x5257_5354
+
+    static let migrator: DatabaseMigrator = {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1 snapshots, rules, change blobs") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            // One row per node; `state` is every rule's last counters, totals and resets
+            // (`_SourceState`), read and rewritten by each ingest in its transaction.
+            try db.execute(sql: """
+                CREATE TABLE source (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    state BLOB
+                );
+                CREATE TABLE tbl (
+                    id INTEGER PRIMARY KEY,
+                    source_id INTEGER NOT NULL REFERENCES source(id),
+                    family TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    UNIQUE (source_id, family, name, format)
+                );
+                CREATE TABLE chain (
+                    id INTEGER PRIMARY KEY,
+                    table_id INTEGER NOT NULL REFERENCES tbl(id),
+                    name TEXT NOT NULL,
+                    hook TEXT,
+                    policy TEXT,
+                    resets INTEGER NOT NULL DEFAULT 0,
+                    UNIQUE (table_id, name)
+                );
+                CREATE TABLE rule (
+                    source_id INTEGER NOT NULL REFERENCES source(id),
+                    idx INTEGER NOT NULL,
+                    key INTEGER NOT NULL,
+                    rule_id TEXT NOT NULL,
+                    table_id INTEGER NOT NULL REFERENCES tbl(id),
+                    chain_id INTEGER NOT NULL REFERENCES chain(id),
+                    target TEXT NOT NULL,
+                    target_class TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    canonical TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    occurrence INTEGER NOT NULL,
+                    is_policy INTEGER NOT NULL,
+                    first_time INTEGER NOT NULL,
+                    first_position INTEGER NOT NULL,
+                    PRIMARY KEY (source_id, idx)
+                ) WITHOUT ROWID;
+                CREATE TABLE snapshot (
+                    id INTEGER PRIMARY KEY,
+                    source_id INTEGER NOT NULL REFERENCES source(id),
+                    time INTEGER NOT NULL,
+                    format TEXT NOT NULL,
+                    egress_ok INTEGER,
+                    egress_total INTEGER,
+                    line INTEGER NOT NULL,
+                    partial INTEGER NOT NULL,
+                    tables TEXT NOT NULL,
+                    shown INTEGER NOT NULL,
+                    changed INTEGER NOT NULL,
+                    changes BLOB NOT NULL,
+                    base BLOB,
+                    UNIQUE (source_id, time)
+                );
+                CREATE TABLE file_cursor (
+                    source_id INTEGER NOT NULL REFERENCES source(id),
+                    path TEXT NOT NULL,
+                    device INTEGER NOT NULL,
+                    inode INTEGER NOT NULL,
+                    offset INTEGER NOT NULL,
+                    fingerprint_start INTEGER NOT NULL,
+                    fingerprint INTEGER NOT NULL,
+                    PRIMARY KEY (source_id, path)
+                );
+                """)
+        }
+        return m
+    }()
+}

@@ -1,19 +1,24 @@
 import RuleWatchCore
 
 extension NodeMetrics {
-    /// A capture's metrics: every rule with counters, its totals over the whole capture, the
-    /// analyzer's findings on it, and the last snapshot's egress and time.
+    /// A capture's metrics: every living rule with counters (shown by the last snapshot that
+    /// showed its table; a rule that left has no series, as Prometheus expects of a gone
+    /// series), its totals over the whole capture, the analyzer's findings on it, and the last
+    /// snapshot's egress and time.
     ///
     /// - Parameters:
     ///   - egress: the `--egress` CSV; without it the snapshots' inline `# egress` lines.
     ///   - config: the analyzer's configuration (`--config`): ignores and thresholds.
     public init(history: CaptureHistory, egress: EgressSeries? = nil, config: AnalyzerConfig = AnalyzerConfig()) {
         let totals = CounterTotals(history)
+        // Per table, the last snapshot that showed it.
+        var lastShown = [Int](repeating: -1, count: history.tables.count)
+        for s in history.snapshots { for t in s.tables { lastShown[t] = s.index } }
         var rules: [Rule] = []
         rules.reserveCapacity(history.rules.count)
         for (index, total) in totals.rules.enumerated() {
-            guard let total else { continue }
             let r = history.rules[index]
+            guard let total, total.lastSnapshot == lastShown[r.table] else { continue }
             let table = history.tables[r.table]
             rules.append(Rule(family: table.family.rawValue, table: table.name, chain: history.chains[r.chain].name,
                               target: r.target, ruleID: r.id, text: r.text,

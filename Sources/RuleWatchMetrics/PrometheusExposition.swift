@@ -27,7 +27,7 @@ public enum PrometheusExposition {
     public static var counterResets: MetricNameDescriptor {
         MetricNameDescriptor(
             namespace: "rulewatch", metricName: "counter_resets", unitName: "total",
-            helpText: "Rule counters of the chain that went down (the rule was rewritten, replaced or zeroed).")
+            helpText: "Snapshots in which counters of the chain's rules went down (the chain or rule was rewritten, replaced or zeroed).")
     }
     public static var finding: MetricNameDescriptor {
         MetricNameDescriptor(

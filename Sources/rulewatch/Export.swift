@@ -1,6 +1,7 @@
 import ArgumentParser
 import RuleWatchCore
 import RuleWatchMetrics
+import RuleWatchStore
 
 extension RuleWatch {
     struct Export: ParsableCommand {
@@ -9,7 +10,9 @@ extension RuleWatch {
             discussion: """
             Prints the Prometheus text exposition format, or with --textfile writes it atomically \
             (a temporary file beside it, then a rename) for node_exporter's textfile collector \
-            (--collector.textfile.directory). Reads a capture (any format `parse` reads).
+            (--collector.textfile.directory). Reads the node's store (`rulewatch ingest`, \
+            `rulewatch collect`), or the capture files given (any format `parse` reads; `-` is \
+            standard input). From the store, totals are the store's: kept across pruning.
 
             Metrics: rulewatch_rule_packets_total and rulewatch_rule_bytes_total (counters; family, \
             table, chain, target, rule_id), corrected for counter resets so that they never go \
@@ -23,11 +26,15 @@ extension RuleWatch {
             those that matched at least N packets. `rulewatch alerts` prints alert rules for them.
 
             Examples:
+              rulewatch export --store /var/lib/rulewatch/rulewatch.db --textfile /var/lib/node_exporter/textfile/rulewatch.prom
               rulewatch export capture.txt
               rulewatch export capture.txt --only-counting --textfile /var/lib/node_exporter/textfile/rulewatch.prom
 
-            Exit status: 0 done; 64 usage; 65 bad data; 66 missing input; 74 write error.
+            Exit status: 0 done; 64 usage; 65 bad data or not a store; 66 missing input or no \
+            store; 74 write error.
             """)
+
+        @OptionGroup var storeOptions: StoreOptions
 
         @OptionGroup var capture: CaptureOptions
 
@@ -47,8 +54,28 @@ extension RuleWatch {
         @Flag(name: .customLong("only-counting"), help: "Only rules whose counters moved get series.")
         var onlyCounting = false
 
+        func validate() throws {
+            if !capture.files.isEmpty && (storeOptions.store != nil || storeOptions.source != nil) {
+                throw ValidationError("give capture files or --store/--source, not both")
+            }
+            if capture.files.isEmpty && egress != nil {
+                throw ValidationError("--egress goes with capture files; the store keeps its own egress")
+            }
+        }
+
         func run() throws {
             Terminal.ignoreBrokenPipes()
+            let options = ExportOptions(minPackets: minPackets, onlyCounting: onlyCounting)
+            guard !capture.files.isEmpty else {
+                let analyzerConfig = try Terminal.reportingCaptureErrors {
+                    try config.map { try AnalyzerConfig.load(path: $0) } ?? AnalyzerConfig()
+                }
+                let store = try storeOptions.open(create: false)
+                let metrics = try StoreOptions.reportingStoreErrors {
+                    try NodeMetrics(store: store, source: storeOptions.sourceName, config: analyzerConfig)
+                }
+                return try Self.write(metrics, options: options, textfile: textfile)
+            }
             let zone = try capture.parseOptions().timeZone
             let analyzerConfig = try Terminal.reportingCaptureErrors {
                 try config.map { try AnalyzerConfig.load(path: $0) } ?? AnalyzerConfig()
@@ -59,8 +86,7 @@ extension RuleWatch {
             var history = CaptureHistory()
             try capture.read(into: &history, concurrently: true)
             let metrics = NodeMetrics(history: history, egress: egressSeries, config: analyzerConfig)
-            try Self.write(metrics, options: ExportOptions(minPackets: minPackets, onlyCounting: onlyCounting),
-                           textfile: textfile)
+            try Self.write(metrics, options: options, textfile: textfile)
         }
 
         /// Standard output, or the textfile; a write error is printed and exits 74.

@@ -3,8 +3,9 @@ import Synchronization
 import Testing
 
 /// `rulewatch export` on a real-kernel incident whose kube-proxy chains are rewritten
-/// (counters restart) mid-capture, exported snapshot by snapshot as a cron loop would: at the
-/// middle (the last snapshot before the rewrite) and at the end.
+/// (counters restart) mid-capture, ingested into a store snapshot by snapshot as a cron loop
+/// would, and exported from it at the middle (the last snapshot before the rewrite) and at
+/// the end; the export of the capture file itself must say the same.
 ///
 /// The capture is made once per test process by Samples/incident/make-capture.sh with a seed
 /// whose plan rewrites the chains (random, or `RULEWATCH_EXPORT_SEED`). Needs root, iproute2,
@@ -17,6 +18,8 @@ struct ExportKernelTests {
         var rewrite: Int
         var middle: String
         var end: String
+        /// `rulewatch export capture.txt` of the whole capture.
+        var captureEnd: String
         var lastSnapshot: String
     }
 
@@ -44,15 +47,24 @@ struct ExportKernelTests {
             guard snapshots.count == IncidentFixture.intervals else {
                 throw IncidentFixtureError("\(snapshots.count) snapshots in the capture, expected \(IncidentFixture.intervals): \(context)")
             }
-            func export(_ count: Int) throws -> String {
-                let path = root.appendingPathComponent("prefix-\(count).txt")
-                try snapshots.prefix(count).joined().write(to: path, atomically: true, encoding: .utf8)
-                let out = try Tool.run(["export", path.path])
-                guard out.status == 0 else { throw IncidentFixtureError("export of \(count) snapshots failed: \(out.stderr) \(context)") }
+            func tool(_ arguments: [String]) throws -> String {
+                let out = try Tool.run(arguments)
+                guard out.status == 0 else {
+                    throw IncidentFixtureError("rulewatch \(arguments.joined(separator: " ")) failed (\(out.status)): \(out.stderr) \(context)")
+                }
                 return out.stdout
             }
-            return Fixture(run: run, rewrite: rewrite, middle: try export(rewrite), end: try export(snapshots.count),
-                           lastSnapshot: snapshots.last!)
+            let store = root.appendingPathComponent("rulewatch.db").path
+            var middle = ""
+            for (k, snapshot) in snapshots.enumerated() {
+                let path = root.appendingPathComponent("snapshot-\(k + 1).txt")
+                try snapshot.write(to: path, atomically: true, encoding: .utf8)
+                _ = try tool(["ingest", "--quiet", "--store", store, "--source", "kernel-node", path.path])
+                if k + 1 == rewrite { middle = try tool(["export", "--store", store, "--source", "kernel-node"]) }
+            }
+            return Fixture(run: run, rewrite: rewrite, middle: middle,
+                           end: try tool(["export", "--store", store, "--source", "kernel-node"]),
+                           captureEnd: try tool(["export", run.capture.path]), lastSnapshot: snapshots.last!)
         } catch let error as IncidentFixtureError {
             throw error
         } catch {
@@ -143,6 +155,11 @@ struct ExportKernelTests {
         for key in kept where (middle[key] ?? 0) > 0 {
             #expect(end[key]! >= middle[key]!, "\(key) went down across the rewrite \(f.run.context)")
         }
+    }
+
+    @Test func storeAndCaptureExportsSayTheSame() throws {
+        let f = try Self.fixture()
+        #expect(Self.samples(f.end) == Self.samples(f.captureEnd), "\(f.run.context)")
     }
 
     @Test func redirectTotalEqualsItsCounterInTheLastDump() throws {

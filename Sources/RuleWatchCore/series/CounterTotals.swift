@@ -1,5 +1,5 @@
 /// Per rule, what it counted since the history first showed it, corrected for resets; per
-/// chain, how many of its rules' counters were reset.
+/// chain, in how many snapshots any of its rules' counters was reset.
 ///
 /// A kernel counter restarts from zero when its rule is rewritten (kube-proxy's syncs,
 /// `iptables-restore` without `--counters`, a reboot). A total that followed the counter
@@ -36,14 +36,15 @@ public struct CounterTotals: Sendable {
     /// By rule index (`CaptureHistory.rules`); `nil` for a rule the dumps showed without
     /// counters (`iptables-save` without `-c`).
     public var rules: [RuleTotal?]
-    /// By chain index (`CaptureHistory.chains`): the resets of its rules' counters, one per
-    /// rule and interval (a chain kube-proxy rewrote with 3 counting rules adds 3). Policy
-    /// counters count in their chain too.
+    /// By chain index (`CaptureHistory.chains`): the snapshots in which any of its rules'
+    /// counters went down, as the store counts them (a chain kube-proxy rewrote once adds 1,
+    /// however many rules it holds). Policy counters count in their chain too.
     public var chainResets: [Int]
 
     public init(_ history: CaptureHistory) {
         var rules = [RuleTotal?](repeating: nil, count: history.rules.count)
-        var chainResets = [Int](repeating: 0, count: history.chains.count)
+        // Per chain, the snapshots that reset one of its rules.
+        var resetSnapshots = [Set<Int>](repeating: [], count: history.chains.count)
         history.forEachSeries(in: 0..<history.snapshots.count) { series in
             guard series.hasCounters, let first = series.packets.first, let firstBytes = series.bytes.first else { return }
             var total = RuleTotal(packets: first.printed, bytes: firstBytes.printed,
@@ -54,6 +55,7 @@ public struct CounterTotals: Sendable {
                 let b0 = series.bytes[k - 1], b1 = series.bytes[k]
                 if p1.upper < p0.lower || b1.upper < b0.lower {
                     total.resets += 1
+                    resetSnapshots[history.rules[series.rule].chain].insert(series.snapshots[k])
                     total.packets &+= p1.printed
                     total.bytes &+= b1.printed
                     if p1.printed > 0 { total.moved = true }
@@ -66,9 +68,8 @@ public struct CounterTotals: Sendable {
                 }
             }
             rules[series.rule] = total
-            chainResets[history.rules[series.rule].chain] += total.resets
         }
         self.rules = rules
-        self.chainResets = chainResets
+        self.chainResets = resetSnapshots.map(\.count)
     }
 }

@@ -47,17 +47,23 @@ public enum PrometheusExposition {
 
     /// The exposition text of `metrics`, with rule series only for the rules `options` exports.
     public static func render(_ metrics: NodeMetrics, options: ExportOptions = ExportOptions()) -> [UInt8] {
-        let registry = PrometheusCollectorRegistry()
+        var packets = _ShardedFamily(), bytes = _ShardedFamily(), info = _ShardedFamily()
+        // A chain's resets are exported when one of its rules is, or when it had resets: the
+        // cardinality options thin chains as they thin rules.
+        var exportedChains = Set<ChainKey>()
         for rule in metrics.rules where options.exports(rule) {
             let labels = [("family", rule.family), ("table", rule.table), ("chain", rule.chain),
                           ("target", rule.target), ("rule_id", rule.ruleID)]
-            registry.makeCounter(descriptor: rulePackets, labels: labels).increment(by: clamped(rule.packets))
-            registry.makeCounter(descriptor: ruleBytes, labels: labels).increment(by: clamped(rule.bytes))
-            registry.makeGauge(descriptor: ruleInfo, labels: [("rule_id", rule.ruleID), ("rule", rule.text)]).set(to: 1.0)
+            packets.next().makeCounter(descriptor: rulePackets, labels: labels).increment(by: clamped(rule.packets))
+            bytes.next().makeCounter(descriptor: ruleBytes, labels: labels).increment(by: clamped(rule.bytes))
+            info.next().makeGauge(descriptor: ruleInfo, labels: [("rule_id", rule.ruleID), ("rule", rule.text)]).set(to: 1.0)
+            exportedChains.insert(ChainKey(family: rule.family, table: rule.table, chain: rule.chain))
         }
-        for chain in metrics.chainResets {
+        var resets = _ShardedFamily()
+        for chain in metrics.chainResets
+        where chain.resets > 0 || exportedChains.contains(ChainKey(family: chain.family, table: chain.table, chain: chain.chain)) {
             let labels = [("family", chain.family), ("table", chain.table), ("chain", chain.chain)]
-            registry.makeCounter(descriptor: counterResets, labels: labels).increment(by: clamped(chain.resets))
+            resets.next().makeCounter(descriptor: counterResets, labels: labels).increment(by: clamped(chain.resets))
         }
         // Two findings of one kind about one rule or chain would share a series: the higher
         // score stands for both.
@@ -73,25 +79,32 @@ public enum PrometheusExposition {
                 order.append(key)
             }
         }
+        var findings = _ShardedFamily()
         for key in order {
             let labels = [("kind", key.kind), ("severity", key.severity), ("family", key.family), ("table", key.table),
                           ("chain", key.chain), ("rule_id", key.ruleID)]
-            registry.makeGauge(descriptor: finding, labels: labels).set(to: scores[key]!)
+            findings.next().makeGauge(descriptor: finding, labels: labels).set(to: scores[key]!)
         }
+        let node = PrometheusCollectorRegistry()
         if let ratio = metrics.egressSuccessRatio {
-            registry.makeGauge(descriptor: egressSuccess).set(to: ratio)
+            node.makeGauge(descriptor: egressSuccess).set(to: ratio)
         }
         if let time = metrics.lastSnapshotTime {
-            registry.makeGauge(descriptor: lastSnapshot).set(to: Double(time) / 1e9)
+            node.makeGauge(descriptor: lastSnapshot).set(to: Double(time) / 1e9)
         }
         var out: [UInt8] = []
-        registry.emit(into: &out)
+        for family in [packets, bytes, info, resets, findings] { family.emit(into: &out) }
+        node.emit(into: &out)
         return out
     }
 
     /// Counters hold an `Int64`; a total past it (never, in practice) stays at the largest.
     private static func clamped(_ value: UInt64) -> Int64 {
         value > UInt64(Int64.max) ? .max : Int64(value)
+    }
+
+    private struct ChainKey: Hashable {
+        var family, table, chain: String
     }
 
     private struct FindingKey: Hashable {

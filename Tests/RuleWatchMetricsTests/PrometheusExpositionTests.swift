@@ -88,6 +88,32 @@ import RuleWatchCore
         #expect(findings.first?.hasSuffix(" 1.0") == true)
     }
 
+    @Test func manySeriesKeepOneHelpAndTypePerFamily() throws {
+        var m = Self.sample()
+        m.rules = (0..<1000).map { i in
+            NodeMetrics.Rule(family: "ip", table: "nat", chain: "KUBE-SEP-\(i / 2)", target: "DNAT", ruleID: String(0xa000_0000_0000 + i, radix: 16),
+                             text: "-m comment --comment \"svc \(i)\" -j DNAT", packets: UInt64(i), bytes: UInt64(60 * i), moved: true)
+        }
+        // 500 chains with exported rules, one without rules but with resets, one with neither.
+        m.chainResets += (0..<500).map { NodeMetrics.ChainResets(family: "ip", table: "nat", chain: "KUBE-SEP-\($0)", resets: 0) }
+        m.chainResets.append(NodeMetrics.ChainResets(family: "ip", table: "nat", chain: "KUBE-SEP-IDLE", resets: 0))
+        let lines = Self.lines(m)
+        #expect(!lines.contains { $0.contains("KUBE-SEP-IDLE") })
+        #expect(lines.filter { $0.hasPrefix("rulewatch_rule_packets_total{") }.count == 1000)
+        #expect(lines.filter { $0.hasPrefix("rulewatch_rule_info{") }.count == 1000)
+        #expect(lines.filter { $0.hasPrefix("rulewatch_counter_resets_total{") }.count == 501)
+        for name in ["rulewatch_rule_packets_total", "rulewatch_rule_bytes_total", "rulewatch_rule_info", "rulewatch_counter_resets_total"] {
+            #expect(lines.filter { $0.hasPrefix("# TYPE \(name) ") }.count == 1, "\(name)")
+            #expect(lines.filter { $0.hasPrefix("# HELP \(name) ") }.count == 1, "\(name)")
+        }
+        // A family's samples follow its own TYPE line.
+        let type = try #require(lines.firstIndex { $0.hasPrefix("# TYPE rulewatch_rule_packets_total ") })
+        let last = try #require(lines.lastIndex { $0.hasPrefix("rulewatch_rule_packets_total{") })
+        #expect(lines[type...last].allSatisfy { $0.hasPrefix("rulewatch_rule_packets_total") || $0 == lines[type] })
+        let problems = try Promtool.checkMetrics(PrometheusExposition.render(m))
+        #expect(problems.isEmpty, "promtool check metrics: \(problems)")
+    }
+
     @Test func unknownEgressLeavesTheGaugeOut() {
         var m = Self.sample()
         m.egressSuccessRatio = nil

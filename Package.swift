@@ -46,8 +46,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RuleWatchCoreTests", dependencies: ["RuleWatchCore"]),
-        .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch"]),
+        .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch", "RuleWatchStore"]),
         .testTarget(name: "RuleWatchMetricsTests", dependencies: ["RuleWatchMetrics", "RuleWatchCore"]),
-        .testTarget(name: "RuleWatchStoreTests", dependencies: ["RuleWatchStore", "RuleWatchCore"]),
+        .testTarget(name: "RuleWatchStoreTests", dependencies: ["RuleWatchStore", "RuleWatchCore", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

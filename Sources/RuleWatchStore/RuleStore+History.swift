@@ -61,47 +61,26 @@ extension RuleStore {
                                                            hook: row["hook"], policy: row["policy"])
         }
         var ruleCount = 0
-        let rules = try Row.fetchCursor(db, sql: """
-            SELECT idx, key, table_id, chain_id, target, target_class, text, canonical, format, occurrence, is_policy, first_position
-            FROM rule WHERE source_id = ? ORDER BY idx
-            """, arguments: [sourceID])
-        while let row = try rules.next() {
-            let idx: Int = row["idx"]
-            guard idx == ruleCount, let format = DumpFormat(rawValue: row["format"]),
-                  let table = tableIndex[row["table_id"]], let chain = chainIndex[row["chain_id"]] else {
-                throw StoreError.corrupt("rule \(idx) does not read back")
+        for rule in try Self.rules(db, sourceID: sourceID) {
+            guard let table = tableIndex[rule.table], let chain = chainIndex[rule.chain] else {
+                throw StoreError.corrupt("rule \(ruleCount) names a table or chain the store does not have")
             }
-            let key: Int64 = row["key"]
             _ = history.addStoredRule(StoredRule(
-                key: UInt64(bitPattern: key), table: table, chain: chain, target: row["target"],
-                targetClass: TargetClass(rawValue: row["target_class"]) ?? .other, text: row["text"],
-                canonical: row["canonical"], format: format, occurrence: row["occurrence"], isPolicy: row["is_policy"],
-                firstSnapshot: 0, firstPosition: row["first_position"]))
+                key: rule.key, table: table, chain: chain, target: rule.target, targetClass: rule.targetClass,
+                text: rule.text, canonical: rule.canonical, format: rule.format, occurrence: rule.occurrence,
+                isPolicy: rule.isPolicy, firstSnapshot: 0, firstPosition: rule.firstPosition))
             ruleCount += 1
         }
 
         // Every change from the oldest kept snapshot (or its base, after a prune) to `until`.
-        var state = _CounterState()
-        state.grow(to: ruleCount)
-        let snapshots = try Row.fetchCursor(db, sql: """
-            SELECT time, egress_ok, egress_total, line, partial, tables, shown, changes, base FROM snapshot
-            WHERE source_id = ? AND time <= ? ORDER BY time
-            """, arguments: [sourceID, until ?? Int64.max])
-        var first = true
-        while let row = try snapshots.next() {
-            if first, let base: Data = row["base"] {
-                try _ChangeBlob.decode([UInt8](base), into: &state)
-            }
-            first = false
-            let changes: Data = row["changes"]
-            try _ChangeBlob.decode([UInt8](changes), into: &state)
-            let time: Int64 = row["time"]
-            if let since, time < since { continue }
+        try Self.replay(db, sourceID: sourceID, ruleCount: ruleCount, until: until) { snap, state in
+            if let since, snap.time < since { return true }
+            let row = snap.row
             let ok: Int64? = row["egress_ok"], total: Int64? = row["egress_total"]
             let egress = ok.flatMap { o in total.map { EgressSample(ok: UInt64(o), total: UInt64($0)) } }
             let tablesText: String = row["tables"]
             let shown = tablesText.split(separator: ",").compactMap { Int64($0).flatMap { tableIndex[$0] } }
-            history.appendStoredSnapshot(time: time, source: source, line: row["line"], egress: egress,
+            history.appendStoredSnapshot(time: snap.time, source: source, line: row["line"], egress: egress,
                                          partial: row["partial"], tables: shown, sampleCount: row["shown"]) { samples in
                 for r in 0..<ruleCount where state.alive[r] {
                     if state.uncounted[r] {
@@ -111,6 +90,7 @@ extension RuleStore {
                     }
                 }
             }
+            return true
         }
         return history
     }
@@ -119,28 +99,46 @@ extension RuleStore {
     public func ruleTotals(source: String) throws(StoreError) -> [RuleTotals] {
         try read { db in
             guard let state = try _SourceState.load(db, source: source, create: false) else { return [] }
-            var out: [RuleTotals] = []
-            out.reserveCapacity(state.count)
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT idx, rule_id, key, tbl.family, tbl.name AS tname, chain.name AS cname, target, text, is_policy, first_time
-                FROM rule JOIN tbl ON tbl.id = rule.table_id JOIN chain ON chain.id = rule.chain_id
-                WHERE rule.source_id = ? ORDER BY idx
-                """, arguments: [state.id])
-            while let row = try rows.next() {
-                let r: Int = row["idx"]
-                guard r < state.count else { throw StoreError.corrupt("rule \(r) has no state") }
-                let key: Int64 = row["key"]
+            var tables: [Int64: (family: Family, name: String)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, family, name FROM tbl WHERE source_id = ?", arguments: [state.id]) {
+                tables[row["id"]] = (Family(rawValue: row["family"]) ?? .ip, row["name"])
+            }
+            var chains: [Int64: String] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT chain.id, chain.name FROM chain JOIN tbl ON tbl.id = chain.table_id WHERE tbl.source_id = ?
+                """, arguments: [state.id]) {
+                chains[row["id"]] = row["name"]
+            }
+            let rules = try Self.rules(db, sourceID: state.id)
+            guard rules.count == state.count else {
+                throw StoreError.corrupt("\(rules.count) rules stored but \(state.count) in the source's state")
+            }
+            return rules.enumerated().map { r, rule in
                 let uncounted = state.counters.uncounted[r]
-                out.append(RuleTotals(
-                    ruleID: row["rule_id"], key: UInt64(bitPattern: key), family: Family(rawValue: row["family"]) ?? .ip,
-                    table: row["tname"], chain: row["cname"], target: row["target"], text: row["text"], isPolicy: row["is_policy"],
+                let table = tables[rule.table] ?? (.ip, "?")
+                return RuleTotals(
+                    ruleID: rule.ruleID, key: rule.key, family: table.family, table: table.name,
+                    chain: chains[rule.chain] ?? "?", target: rule.target, text: rule.text, isPolicy: rule.isPolicy,
                     alive: state.counters.alive[r], packets: uncounted ? nil : state.counters.packets[r],
                     bytes: uncounted ? nil : state.counters.bytes[r], totalPackets: state.totalPackets[r],
-                    totalBytes: state.totalBytes[r], resets: Int(state.resets[r]), firstSeen: row["first_time"],
-                    lastSeen: state.lastSeen[r]))
+                    totalBytes: state.totalBytes[r], resets: Int(state.resets[r]), firstSeen: rule.firstTime,
+                    lastSeen: state.lastSeen[r])
             }
-            return out
         }
+    }
+
+    /// The source's rules in number order, from their batches.
+    static func rules(_ db: Database, sourceID: Int64) throws -> [_RuleBatch.Rule] {
+        var out: [_RuleBatch.Rule] = []
+        let batches = try Row.fetchCursor(db, sql: "SELECT first_idx, rules FROM rule_batch WHERE source_id = ? ORDER BY first_idx",
+                                          arguments: [sourceID])
+        while let row = try batches.next() {
+            let first: Int = row["first_idx"]
+            guard first == out.count else { throw StoreError.corrupt("rule batch at \(first) follows \(out.count) rules") }
+            let blob: Data = row["rules"]
+            out += try _RuleBatch.decode([UInt8](blob))
+        }
+        return out
     }
 
     /// Every chain of the source with its policy and resets.

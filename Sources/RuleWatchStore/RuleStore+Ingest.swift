@@ -137,29 +137,27 @@ extension RuleStore {
         }
 
         // The snapshot's samples in store rule numbers; rules new to the store added.
-        var shown: [(rule: Int, packets: Counter?, bytes: Counter?)] = []
-        var newRules: [(Int, Int)] = []
+        var shown: [(rule: Int, packets: Counter?, bytes: Counter?, chain: Int64)] = []
+        var newRules: [_RuleBatch.Rule] = []
+        let firstNew = state.count
         shown.reserveCapacity(state.count + 64)
         h.forEachSample(inSnapshot: s) { r, packets, bytes in
-            let key = h.rules[r].key
+            let rule = h.rules[r]
             let stored: Int
-            if let found = state.index[key] {
+            if let found = state.index[rule.key] {
                 stored = found
             } else {
-                stored = state.addRule(key: key)
-                newRules.append((r, stored))
+                stored = state.addRule(key: rule.key)
+                newRules.append(_RuleBatch.Rule(key: rule.key, table: historyTableID[rule.table], chain: historyChainID[rule.chain],
+                                                target: rule.target, targetClass: rule.targetClass, text: rule.text,
+                                                canonical: rule.canonical, format: rule.format, occurrence: rule.occurrence,
+                                                isPolicy: rule.isPolicy, firstTime: time, firstPosition: rule.firstPosition))
             }
-            shown.append((stored, packets, bytes))
+            shown.append((stored, packets, bytes, historyChainID[rule.chain]))
         }
-        for (r, stored) in newRules {
-            let rule = h.rules[r]
-            try db.execute(sql: """
-                INSERT INTO rule (source_id, idx, key, rule_id, table_id, chain_id, target, target_class, text, canonical,
-                                  format, occurrence, is_policy, first_time, first_position)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [state.id, stored, Int64(bitPattern: rule.key), rule.id, historyTableID[rule.table],
-                                 historyChainID[rule.chain], rule.target, rule.targetClass.rawValue, rule.text, rule.canonical,
-                                 rule.format.rawValue, rule.occurrence, rule.isPolicy, time, rule.firstPosition])
+        if !newRules.isEmpty {
+            try db.execute(sql: "INSERT INTO rule_batch (source_id, first_idx, count, rules) VALUES (?, ?, ?, ?)",
+                           arguments: [state.id, firstNew, newRules.count, Data(_RuleBatch.encode(newRules))])
         }
         shown.sort { $0.rule < $1.rule }
 
@@ -183,14 +181,15 @@ extension RuleStore {
                     if let p = sample.packets {
                         let b = sample.bytes ?? .exact(0)
                         let p0 = state.counters.packets[r], b0 = state.counters.bytes[r]
-                        if !state.counters.uncounted[r], p.upper < p0.lower || b.upper < b0.lower {
+                        if state.counters.uncounted[r] {
+                            state.totalPackets[r] &+= p.printed
+                            state.totalBytes[r] &+= b.printed
+                        } else if p.upper < p0.lower || b.upper < b0.lower {
+                            // Reset (as the analyzer tells one): the new value counts from zero.
                             state.resets[r] += 1
                             state.totalPackets[r] &+= p.printed
                             state.totalBytes[r] &+= b.printed
-                            resetChains.insert(-1 - Int64(r))
-                        } else if state.counters.uncounted[r] {
-                            state.totalPackets[r] &+= p.printed
-                            state.totalBytes[r] &+= b.printed
+                            resetChains.insert(sample.chain)
                         } else {
                             state.totalPackets[r] &+= p.printed >= p0.printed ? p.printed - p0.printed : 0
                             state.totalBytes[r] &+= b.printed >= b0.printed ? b.printed - b0.printed : 0
@@ -202,12 +201,9 @@ extension RuleStore {
             }
         }
         let blob = _ChangeBlob.encode(appeared: appeared, vanished: vanished, samples: samples, into: &state.counters)
-        if !resetChains.isEmpty {
-            // Per chain, the snapshots in which any of its rules was reset.
-            let rules = resetChains.map { -1 - $0 }
-            let chains = try Int64.fetchSet(db, sql: "SELECT DISTINCT chain_id FROM rule WHERE source_id = ? AND idx IN (\(rules.map(String.init).joined(separator: ",")))",
-                                            arguments: [state.id])
-            for c in chains { try db.execute(sql: "UPDATE chain SET resets = resets + 1 WHERE id = ?", arguments: [c]) }
+        // Per chain, the snapshots in which any of its rules was reset.
+        for c in resetChains.sorted() {
+            try db.execute(sql: "UPDATE chain SET resets = resets + 1 WHERE id = ?", arguments: [c])
         }
         let formats = Array(Set(snap.tables.map { h.tables[$0].format.rawValue })).sorted().joined(separator: "+")
         try db.execute(sql: """

@@ -95,7 +95,8 @@ public final class RuleStore {
 
     /// A SQLite file of something else: it has tables and not our application id.
     private static func checkIdentity(_ q: DatabaseQueue, path: String) throws {
-        try q.inDatabase { db in
+        // One read transaction: a consistent view while another process creates the schema.
+        try q.read { db in
             let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             if id == _Schema.applicationID { return }
             let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'grdb_%'") ?? 0

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import RuleWatchCore
 
 /// The store's schema: named migrations, applied in order and never edited once released
 /// (a change is a new migration), so a store written by any version upgrades in place.
@@ -80,6 +82,32 @@ enum _Schema {
                     PRIMARY KEY (source_id, path)
                 );
                 """)
+        }
+        m.registerMigration("v2 rules in zlib batches") { db in
+            // The rule columns cost more than a day of samples; batches deflate them tenfold.
+            try db.execute(sql: """
+                CREATE TABLE rule_batch (
+                    source_id INTEGER NOT NULL REFERENCES source(id),
+                    first_idx INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    rules BLOB NOT NULL,
+                    PRIMARY KEY (source_id, first_idx)
+                ) WITHOUT ROWID
+                """)
+            let sources = try Int64.fetchAll(db, sql: "SELECT DISTINCT source_id FROM rule")
+            for source in sources {
+                let rules = try Row.fetchAll(db, sql: "SELECT * FROM rule WHERE source_id = ? ORDER BY idx", arguments: [source]).map { row in
+                    let key: Int64 = row["key"]
+                    return _RuleBatch.Rule(key: UInt64(bitPattern: key), table: row["table_id"], chain: row["chain_id"],
+                                           target: row["target"], targetClass: TargetClass(rawValue: row["target_class"]) ?? .other,
+                                           text: row["text"], canonical: row["canonical"],
+                                           format: DumpFormat(rawValue: row["format"]) ?? .save, occurrence: row["occurrence"],
+                                           isPolicy: row["is_policy"], firstTime: row["first_time"], firstPosition: row["first_position"])
+                }
+                try db.execute(sql: "INSERT INTO rule_batch (source_id, first_idx, count, rules) VALUES (?, 0, ?, ?)",
+                               arguments: [source, rules.count, Data(_RuleBatch.encode(rules))])
+            }
+            try db.execute(sql: "DROP TABLE rule")
         }
         return m
     }()

@@ -16,5 +16,6 @@ struct RuleWatch: ParsableCommand {
         66 missing input; 74 read error.
         """,
         version: "0.1.0",
-        subcommands: [Parse.self, Analyze.self, Ingest.self, Report.self, Export.self, Alerts.self])
+        subcommands: [Parse.self, Analyze.self, Ingest.self, Report.self, History.self, Diff.self, Prune.self,
+                      Export.self, Alerts.self])
 }

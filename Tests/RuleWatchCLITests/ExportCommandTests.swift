@@ -35,6 +35,34 @@ import Testing
         #expect(busy > 0 && busy < all)
     }
 
+    /// The store's export says what the capture's does, and pruning lowers no total.
+    @Test func storeExportMatchesTheCaptureAndPruningLowersNoTotal() throws {
+        let dir = try Tool.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = dir.appendingPathComponent("rulewatch.db").path
+        let ingest = try Tool.run(["ingest", "--quiet", "--store", store, "--source", "sample", Self.sample])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let fromStore = try Tool.run(["export", "--store", store, "--source", "sample"])
+        let fromCapture = try Tool.run(["export", Self.sample])
+        #expect(fromStore.status == 0, "\(fromStore.stderr)")
+        #expect(Self.sortedSamples(fromStore.stdout) == Self.sortedSamples(fromCapture.stdout))
+        // The sample is days old: a day's retention keeps only its newest snapshot.
+        let prune = try Tool.run(["prune", "--store", store, "--keep", "1d"])
+        #expect(prune.status == 0, "\(prune.stderr)")
+        let pruned = try Tool.run(["export", "--store", store, "--source", "sample"])
+        #expect(pruned.status == 0, "\(pruned.stderr)")
+        let counters = { (text: String) in
+            Self.sortedSamples(text).filter { $0.hasPrefix("rulewatch_rule_packets_total{") || $0.hasPrefix("rulewatch_rule_bytes_total{")
+                || $0.hasPrefix("rulewatch_counter_resets_total{") }
+        }
+        #expect(!counters(fromStore.stdout).isEmpty)
+        #expect(counters(pruned.stdout) == counters(fromStore.stdout))
+    }
+
+    static func sortedSamples(_ exposition: String) -> [String] {
+        exposition.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init).sorted()
+    }
+
     @Test func textfileIsWrittenAtomicallyBesideItself() throws {
         let dir = try Tool.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }

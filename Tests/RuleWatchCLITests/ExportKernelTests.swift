@@ -20,6 +20,8 @@ struct ExportKernelTests {
         var end: String
         /// `rulewatch export capture.txt` of the whole capture.
         var captureEnd: String
+        /// The store's export after pruning all but the newest snapshot.
+        var pruned: String
         var lastSnapshot: String
     }
 
@@ -62,9 +64,13 @@ struct ExportKernelTests {
                 _ = try tool(["ingest", "--quiet", "--store", store, "--source", "kernel-node", path.path])
                 if k + 1 == rewrite { middle = try tool(["export", "--store", store, "--source", "kernel-node"]) }
             }
-            return Fixture(run: run, rewrite: rewrite, middle: middle,
-                           end: try tool(["export", "--store", store, "--source", "kernel-node"]),
-                           captureEnd: try tool(["export", run.capture.path]), lastSnapshot: snapshots.last!)
+            let end = try tool(["export", "--store", store, "--source", "kernel-node"])
+            // Every snapshot is older than a second by now, but the newest is always kept.
+            _ = try tool(["prune", "--store", store, "--keep", "1s"])
+            return Fixture(run: run, rewrite: rewrite, middle: middle, end: end,
+                           captureEnd: try tool(["export", run.capture.path]),
+                           pruned: try tool(["export", "--store", store, "--source", "kernel-node"]),
+                           lastSnapshot: snapshots.last!)
         } catch let error as IncidentFixtureError {
             throw error
         } catch {
@@ -160,6 +166,16 @@ struct ExportKernelTests {
     @Test func storeAndCaptureExportsSayTheSame() throws {
         let f = try Self.fixture()
         #expect(Self.samples(f.end) == Self.samples(f.captureEnd), "\(f.run.context)")
+    }
+
+    @Test func pruningLowersNoExportedCounter() throws {
+        let f = try Self.fixture()
+        let end = Self.samples(f.end), pruned = Self.samples(f.pruned)
+        let counters = end.filter { $0.key.hasPrefix("rulewatch_rule_") && $0.key.contains("_total{") || $0.key.hasPrefix("rulewatch_counter_resets_total{") }
+        #expect(!counters.isEmpty)
+        for (series, value) in counters {
+            #expect(pruned[series] == value, "\(series): \(value) before pruning, \(String(describing: pruned[series])) after \(f.run.context)")
+        }
     }
 
     @Test func redirectTotalEqualsItsCounterInTheLastDump() throws {

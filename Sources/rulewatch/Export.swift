@@ -44,15 +44,7 @@ extension RuleWatch {
         @Option(help: ArgumentHelp("The analyzer's ignores and thresholds, as for `analyze --config`.", valueName: "file"))
         var config: String?
 
-        @Option(help: ArgumentHelp("Write to this file atomically instead of standard output.", valueName: "path"))
-        var textfile: String?
-
-        @Option(name: .customLong("min-packets"),
-                help: ArgumentHelp("Only rules that matched at least this many packets get series.", valueName: "n"))
-        var minPackets: UInt64 = 0
-
-        @Flag(name: .customLong("only-counting"), help: "Only rules whose counters moved get series.")
-        var onlyCounting = false
+        @OptionGroup var metricsOptions: MetricsOptions
 
         func validate() throws {
             if !capture.files.isEmpty && (storeOptions.store != nil || storeOptions.source != nil) {
@@ -65,42 +57,21 @@ extension RuleWatch {
 
         func run() throws {
             Terminal.ignoreBrokenPipes()
-            let options = ExportOptions(minPackets: minPackets, onlyCounting: onlyCounting)
-            guard !capture.files.isEmpty else {
-                let analyzerConfig = try Terminal.reportingCaptureErrors {
-                    try config.map { try AnalyzerConfig.load(path: $0) } ?? AnalyzerConfig()
-                }
-                let store = try storeOptions.open(create: false)
-                let metrics = try StoreOptions.reportingStoreErrors {
-                    try NodeMetrics(store: store, source: storeOptions.sourceName, config: analyzerConfig)
-                }
-                return try Self.write(metrics, options: options, textfile: textfile)
-            }
-            let zone = try capture.parseOptions().timeZone
             let analyzerConfig = try Terminal.reportingCaptureErrors {
                 try config.map { try AnalyzerConfig.load(path: $0) } ?? AnalyzerConfig()
             }
+            guard !capture.files.isEmpty else {
+                let store = try storeOptions.open(create: false)
+                return try metricsOptions.write(store: store, source: storeOptions.sourceName, config: analyzerConfig)
+            }
+            let zone = try capture.parseOptions().timeZone
             let egressSeries = try Terminal.reportingCaptureErrors {
                 try egress.map { try EgressSeries.parseCSV(try WholeFile.read($0), file: $0, zone: zone) }
             }
             var history = CaptureHistory()
             try capture.read(into: &history, concurrently: true)
             let metrics = NodeMetrics(history: history, egress: egressSeries, config: analyzerConfig)
-            try Self.write(metrics, options: options, textfile: textfile)
-        }
-
-        /// Standard output, or the textfile; a write error is printed and exits 74.
-        static func write(_ metrics: NodeMetrics, options: ExportOptions, textfile: String?) throws {
-            guard let textfile else {
-                Terminal.standardOutput.write(String(decoding: PrometheusExposition.render(metrics, options: options), as: UTF8.self))
-                return
-            }
-            do {
-                try PrometheusTextfile.write(metrics, options: options, to: textfile)
-            } catch {
-                Terminal.standardError.write("error: \(error)\n")
-                throw ExitCode(74)
-            }
+            try metricsOptions.write(metrics)
         }
     }
 }

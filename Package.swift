@@ -5,12 +5,14 @@ let package = Package(
     name: "rulewatch",
     products: [
         .library(name: "RuleWatchCore", targets: ["RuleWatchCore"]),
+        .library(name: "RuleWatchMetrics", targets: ["RuleWatchMetrics"]),
         .library(name: "RuleWatchStore", targets: ["RuleWatchStore"]),
         .library(name: "RuleWatchHTML", targets: ["RuleWatchHTML"]),
         .executable(name: "rulewatch", targets: ["rulewatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
@@ -44,6 +46,15 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
+        // Prometheus text exposition of the totals and findings, and the alert rules.
+        .target(
+            name: "RuleWatchMetrics",
+            dependencies: [
+                "RuleWatchCore",
+                "RuleWatchStore",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "rulewatch",
             dependencies: [
@@ -51,11 +62,13 @@ let package = Package(
                 "RuleWatchStore",
                 "RuleWatchHTML",
                 "RuleWatchNode",
+                "RuleWatchMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "RuleWatchCoreTests", dependencies: ["RuleWatchCore"]),
         .testTarget(name: "RuleWatchCLITests", dependencies: ["rulewatch", "RuleWatchStore"]),
+        .testTarget(name: "RuleWatchMetricsTests", dependencies: ["RuleWatchMetrics", "RuleWatchCore"]),
         .testTarget(name: "RuleWatchStoreTests", dependencies: ["RuleWatchStore", "RuleWatchCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RuleWatchHTMLTests", dependencies: ["RuleWatchHTML", "RuleWatchCore"]),
         // Real-kernel tests of collect: they run the built `rulewatch` inside namespaces of their own.

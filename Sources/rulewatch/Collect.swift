@@ -45,6 +45,7 @@ extension RuleWatch {
               rulewatch collect --egress-probe 10.96.0.1:443,1.1.1.1:443 \\
                   --probe-netns cni-1234
               rulewatch collect --print >> /var/log/rulewatch/capture.txt
+              rulewatch collect --textfile /var/lib/node_exporter/textfile/rulewatch.prom
               rulewatch collect --fail-on critical \\
                   --ignore 'nat/PREROUTING/DNAT~10\\.96\\.0\\.10'
 
@@ -81,6 +82,9 @@ extension RuleWatch {
         var window = "2h"
 
         @OptionGroup var analysis: AnalysisOptions
+
+        /// `--textfile PATH`: after storing, the node's metrics for node_exporter's textfile collector.
+        @OptionGroup var metrics: MetricsOptions
 
         func validate() throws {
             guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
@@ -168,6 +172,7 @@ extension RuleWatch {
                 out.write("\(source): new critical finding\(news.count == 1 ? "" : "s") at \(CivilTime.iso8601(nanoseconds: time)):\n")
                 out.write(told.text(color: out.wantsColor, width: out.isTerminal ? out.columns : 80))
             }
+            if metrics.textfile != nil { try metrics.write(store: store, source: source, config: config) }
             try analysis.exitIfFailing(current)
         }
 

@@ -26,5 +26,6 @@ struct RuleWatch: AsyncParsableCommand {
         66 missing input; 74 read error.
         """,
         version: "0.1.0",
-        subcommands: [Parse.self, Analyze.self, Ingest.self, Collect.self, Report.self, History.self, Diff.self, Prune.self])
+        subcommands: [Parse.self, Analyze.self, Ingest.self, Collect.self, Report.self, History.self, Diff.self, Prune.self,
+                      Export.self, Alerts.self])
 }

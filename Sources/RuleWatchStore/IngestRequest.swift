@@ -45,7 +45,7 @@ public struct IngestOutcome: Sendable, Hashable {
     public var changed: [Int] = []
     /// Already in the store (same source and time): nothing written.
     public var alreadyStored: [Int64] = []
-    /// Older than the source's newest snapshot: not stored (changes are kept in time order).
+    /// Before the source's pruned history, or more than `RuleStore.lateLimit` snapshots back: not stored.
     public var older: [Int64] = []
     /// A rolling capture's last snapshot, still being written: left for the next run.
     public var leftForLater = 0

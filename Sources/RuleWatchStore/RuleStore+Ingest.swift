@@ -72,6 +72,9 @@ extension RuleStore {
         }
     }
 
+    /// How many snapshots may follow a late one: each is encoded again, in memory at once.
+    public static let lateLimit = 60
+
     private struct TableKey: Hashable {
         var family: String
         var name: String
@@ -92,10 +95,9 @@ extension RuleStore {
             outcome.alreadyStored.append(time)
             return
         }
-        if let last = state.lastTime, time < last {
-            outcome.older.append(time)
-            return
-        }
+        // A snapshot older than the newest (two cron runs overlapped and the later one landed
+        // first) goes in its place: the changes after it are encoded again against it.
+        let late = state.lastTime.map { time < $0 } ?? false
         let snap = h.snapshots[s]
 
         // Tables and chains of this source, by name; new ones added.
@@ -185,6 +187,32 @@ extension RuleStore {
         }
         shown.sort { $0.rule < $1.rule }
 
+        // What the snapshot before it left, and the snapshots after it, when it is late.
+        var against = state.counters
+        var tail: [(id: Int64, state: _CounterState)] = []
+        if late {
+            var prior = _CounterState()
+            prior.grow(to: state.count)
+            var tooLate = false
+            try Self.replay(db, sourceID: state.id, ruleCount: state.count, until: nil) { snap, after in
+                if snap.time < time {
+                    prior = after
+                } else {
+                    tail.append((snap.id, after))
+                    if tail.count > Self.lateLimit { tooLate = true; return false }
+                }
+                return true
+            }
+            // Before a pruned source's base, or further back than the limit: refused.
+            let baseTime = try Int64.fetchOne(db, sql: "SELECT min(time) FROM snapshot WHERE source_id = ? AND base IS NOT NULL",
+                                              arguments: [state.id])
+            if tooLate || baseTime.map({ time < $0 }) == true {
+                outcome.older.append(time)
+                return
+            }
+            against = prior
+        }
+
         // What changed against the state, and the running totals.
         var appeared: [Int] = []
         var vanished: [Int] = []
@@ -198,11 +226,13 @@ extension RuleStore {
                 next += 1
                 // A rule seen twice in one snapshot keeps its first sample, as the history does.
                 while next < shown.count && shown[next].rule == r { next += 1 }
-                if !state.counters.alive[r] { appeared.append(r) }
-                state.lastSeen[r] = time
-                if !state.counters.same(r, packets: sample.packets, bytes: sample.bytes) {
+                if !against.alive[r] { appeared.append(r) }
+                state.lastSeen[r] = Swift.max(state.lastSeen[r], time)
+                if !against.same(r, packets: sample.packets, bytes: sample.bytes) {
                     samples.append(_ChangeBlob.Sample(rule: r, packets: sample.packets, bytes: sample.bytes))
-                    if let p = sample.packets {
+                    // Totals follow the snapshots as they arrive in time order; a late one's
+                    // counters sit between two already counted, and add nothing to a rising total.
+                    if !late, let p = sample.packets {
                         let b = sample.bytes ?? .exact(0)
                         let p0 = state.counters.packets[r], b0 = state.counters.bytes[r]
                         if state.counters.uncounted[r] {
@@ -220,11 +250,30 @@ extension RuleStore {
                         }
                     }
                 }
-            } else if state.counters.alive[r] {
+            } else if against.alive[r] {
                 vanished.append(r)
             }
         }
-        let blob = _ChangeBlob.encode(appeared: appeared, vanished: vanished, samples: samples, into: &state.counters)
+        let blob = _ChangeBlob.encode(appeared: appeared, vanished: vanished, samples: samples, into: &against)
+        // The snapshots after a late one, encoded again against it; the state is what the
+        // last of them leaves, as a replay of the store gives it.
+        for (id, after) in tail {
+            var appearedNext: [Int] = [], vanishedNext: [Int] = [], samplesNext: [_ChangeBlob.Sample] = []
+            for r in 0..<state.count {
+                if after.alive[r] {
+                    if !against.alive[r] { appearedNext.append(r) }
+                    let p: Counter? = after.uncounted[r] ? nil : after.packets[r]
+                    if !against.same(r, packets: p, bytes: after.bytes[r]) {
+                        samplesNext.append(_ChangeBlob.Sample(rule: r, packets: p, bytes: after.bytes[r]))
+                    }
+                } else if against.alive[r] {
+                    vanishedNext.append(r)
+                }
+            }
+            let again = _ChangeBlob.encode(appeared: appearedNext, vanished: vanishedNext, samples: samplesNext, into: &against)
+            try db.execute(sql: "UPDATE snapshot SET changes = ?, changed = ? WHERE id = ?", arguments: [Data(again), samplesNext.count, id])
+        }
+        state.counters = against
         // Per chain, the snapshots in which any of its rules was reset.
         if !resetChains.isEmpty { try syncChains() }
         for c in Set(resetChains.map { historyChainID[$0] }).sorted() {
@@ -237,7 +286,7 @@ extension RuleStore {
             """, arguments: [state.id, time, formats, egress.map { Int64(bitPattern: $0.ok) }, egress.map { Int64(bitPattern: $0.total) },
                              snap.line, snap.partial, snap.tables.map { String(historyTableID[$0]) }.joined(separator: ","),
                              shown.count, samples.count, Data(blob), snap.tcp.isEmpty ? nil : Data(_TCPBlob.encode(snap.tcp))])
-        state.lastTime = time
+        state.lastTime = Swift.max(state.lastTime ?? time, time)
         try state.save(db)
         outcome.stored.append(time)
         outcome.rules.append(shown.count)

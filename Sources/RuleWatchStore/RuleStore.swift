@@ -99,7 +99,11 @@ public final class RuleStore {
         try q.read { db in
             let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             if id == _Schema.applicationID { return }
-            let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'grdb_%'") ?? 0
+            // GRDB's migration table (and its automatic index) comes before our schema: a
+            // store another first run is creating has only those yet.
+            let tables = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'grdb\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+                """) ?? 0
             if tables > 0 || id != 0 {
                 throw StoreError.notAStore(path: path, detail: "a SQLite database of another application")
             }

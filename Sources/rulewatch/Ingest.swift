@@ -72,7 +72,7 @@ extension RuleWatch {
                 }
             }
             for t in outcome.older {
-                Terminal.standardError.write("warning: \(source): a snapshot at \(CivilTime.iso8601(nanoseconds: t)) is older than the newest stored; not stored (snapshots are kept in time order)\n")
+                Terminal.standardError.write("warning: \(source): a snapshot at \(CivilTime.iso8601(nanoseconds: t)) comes before the source's pruned history or more than \(RuleStore.lateLimit) snapshots back; not stored\n")
             }
             guard !quiet else { return }
             let out = Terminal.standardOutput

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import RuleWatchCore
 import RuleWatchStore
 import Testing
@@ -61,18 +62,32 @@ import Testing
         let snaps = try IncidentSample.snapshots()
         let path = dir.path("capture.txt")
         let store = try RuleStore(path: dir.path("rw.db"))
-        let request = IngestRequest(source: "n", quietSeconds: 0.5)
+        // Two whole snapshots and the first half of a third, which the cron line is still
+        // writing: it touches the file until this ingest returns, then writes the rest.
+        let third = Array(snaps[2].utf8)
+        let half = third.count / 2
         try append(snaps[0..<2], to: path, settled: false)
-        // The cron line is still writing: more lands while ingest waits for quiet.
-        let more = snaps[2]
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.15) { try? append([more], to: path, settled: false) }
-        let first = try store.ingest(files: [path], request: IngestRequest(source: "n", quietSeconds: 0.5, now: IngestRequest.clock()))
-        #expect(first.stored.count == 1)
+        try append([String(decoding: third[..<half], as: UTF8.self)], to: path, settled: false)
+        let done = Mutex(false)
+        let writer = Thread {
+            while !done.withLock({ $0 }) {
+                try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
+                usleep(20_000)
+            }
+        }
+        writer.start()
+        let first = try store.ingest(files: [path], request: IngestRequest(source: "n", quietSeconds: 0.3))
+        done.withLock { $0 = true }
+        #expect(first.stored.count == 2)
         #expect(first.leftForLater == 1)
-        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: path)
-        let second = try store.ingest(files: [path], request: request)
-        #expect(second.stored.count == 2)
+        usleep(50_000)
+        try append([String(decoding: third[half...], as: UTF8.self)], to: path)
+        let second = try store.ingest(files: [path], request: IngestRequest(source: "n", quietSeconds: 0.3))
+        #expect(second.stored.count == 1)
         #expect(second.alreadyStored.isEmpty)
-        #expect(try store.snapshots(source: "n").count == 3)
+        var direct = CaptureHistory()
+        let whole = Array(snaps[0..<3].joined().utf8)
+        try whole.withUnsafeBytes { try CaptureParser().parse(bytes: $0, name: "capture.txt", into: &direct) }
+        #expect(Analyzer().analyze(try store.history(source: "n")).json() == Analyzer().analyze(direct).json())
     }
 }

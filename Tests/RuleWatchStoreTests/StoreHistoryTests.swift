@@ -53,6 +53,28 @@ import Testing
         #expect(Analyzer().analyze(rebuilt).json() == Analyzer().analyze(direct).json())
     }
 
+    @Test(arguments: [[7, 0, 1, 2, 3, 4, 5, 6], [0, 2, 1, 3, 5, 4, 7, 6], [7, 6, 5, 4, 3, 2, 1, 0]])
+    func snapshotsArrivingOutOfOrderGoInTheirPlace(order: [Int]) throws {
+        let snaps = try IncidentSample.snapshots()
+        let dir = try Scratch()
+        let store = try RuleStore(path: dir.path("rw.db"))
+        for k in order {
+            let outcome = try store.ingest(bytes: Array(snaps[k].utf8), name: "snapshot-\(k)", request: IngestRequest(source: "n"))
+            #expect(outcome.stored.count == 1, "snapshot \(k) of \(order)")
+        }
+        let direct = try parsed(try IncidentSample.bytes())
+        let rebuilt = try store.history(source: "n")
+        #expect(rebuilt.snapshots.map(\.time) == direct.snapshots.map(\.time))
+        #expect(Analyzer().analyze(rebuilt).json() == Analyzer().analyze(direct).json())
+        // The next snapshot, in order again, encodes against the right state.
+        let more = snaps[7].replacingOccurrences(of: "2026-11-26T01:25:09Z", with: "2026-11-26T01:25:12Z")
+        _ = try store.ingest(bytes: Array(more.utf8), name: "more", request: IngestRequest(source: "n"))
+        var longer = try IncidentSample.snapshots().joined()
+        longer += more
+        #expect(Analyzer().analyze(try store.history(source: "n")).json() == Analyzer().analyze(try parsed(Array(longer.utf8))).json())
+        #expect(try store.integrityCheck() == ["ok"])
+    }
+
     @Test func theSameSnapshotIngestedAgainIsStoredOnce() throws {
         let dir = try Scratch()
         let store = try storeWithIncident(dir)

@@ -8,6 +8,7 @@ import RuleWatchStore
 /// - `ingest`: one more snapshot, parse included, into a copy of the day's store (the copy
 ///   is made outside the measurement);
 /// - `report`: the day rebuilt as a `CaptureHistory` and analyzed, as `rulewatch report` does;
+///   `rebuild` the first half of it alone;
 /// - the store's size per changed sample, as custom metrics (whole file, and the change
 ///   blobs alone).
 let benchmarks: @Sendable () -> Void = {
@@ -52,6 +53,11 @@ let benchmarks: @Sendable () -> Void = {
         let history = try! store.history(source: KubeNodeDay.source)
         precondition(history.snapshots.count >= KubeNodeDay.minutes)
         blackHole(Analyzer().analyze(history))
+    }
+
+    Benchmark("rebuild a day's history") { benchmark in
+        let store = try! RuleStore(path: day.store, create: false)
+        blackHole(try! store.history(source: KubeNodeDay.source))
     }
 
     Benchmark("store size of a day", configuration: .init(metrics: [bytesPerSample, blobBytesPerSample], maxIterations: 1)) { benchmark in

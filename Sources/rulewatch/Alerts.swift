@@ -12,8 +12,10 @@ extension RuleWatch {
             while rulewatch_egress_success_ratio falls on the same instance. Both name the rule \
             through rulewatch_rule_info.
 
-            Example:
-              rulewatch alerts > /etc/prometheus/rules/rulewatch.yml && promtool check rules /etc/prometheus/rules/rulewatch.yml
+            Examples:
+              rulewatch alerts > /etc/prometheus/rules/rulewatch.yml
+              rulewatch alerts > rules.yml && promtool check rules rules.yml
+              rulewatch alerts --egress-below 0.9 --egress-fall 0.1 > rulewatch.yml
             """)
 
         @Option(name: .customLong("egress-below"),

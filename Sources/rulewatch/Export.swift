@@ -26,9 +26,11 @@ extension RuleWatch {
             those that matched at least N packets. `rulewatch alerts` prints alert rules for them.
 
             Examples:
-              rulewatch export --store /var/lib/rulewatch/rulewatch.db --textfile /var/lib/node_exporter/textfile/rulewatch.prom
+              rulewatch export --store /var/lib/rulewatch/rulewatch.db \\
+                  --textfile /var/lib/node_exporter/textfile/rulewatch.prom
               rulewatch export capture.txt
-              rulewatch export capture.txt --only-counting --textfile /var/lib/node_exporter/textfile/rulewatch.prom
+              rulewatch export capture.txt --only-counting \\
+                  --textfile /var/lib/node_exporter/textfile/rulewatch.prom
 
             Exit status: 0 done; 64 usage; 65 bad data or not a store; 66 missing input or no \
             store; 74 write error.

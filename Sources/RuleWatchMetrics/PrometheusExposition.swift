@@ -51,7 +51,10 @@ public enum PrometheusExposition {
         // A chain's resets are exported when one of its rules is, or when it had resets: the
         // cardinality options thin chains as they thin rules.
         var exportedChains = Set<ChainKey>()
-        for rule in metrics.rules where options.exports(rule) {
+        // A rule a finding names always has its series, whatever the options: the alerts
+        // join its text and its rate (a culprit that has not counted yet counts from zero).
+        let named = Set(metrics.findings.map(\.ruleID).filter { !$0.isEmpty })
+        for rule in metrics.rules where options.exports(rule) || named.contains(rule.ruleID) {
             let labels = [("family", rule.family), ("table", rule.table), ("chain", rule.chain),
                           ("target", rule.target), ("rule_id", rule.ruleID)]
             packets.next().makeCounter(descriptor: rulePackets, labels: labels).increment(by: clamped(rule.packets))

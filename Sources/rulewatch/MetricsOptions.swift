@@ -11,8 +11,8 @@ struct MetricsOptions: ParsableArguments {
     var textfile: String?
 
     @Option(name: .customLong("min-packets"),
-            help: ArgumentHelp("Only rules that matched at least this many packets get series.", valueName: "n"))
-    var minPackets: UInt64 = 0
+            help: ArgumentHelp("Only rules that matched at least this many packets get series (0: every rule with counters).", valueName: "n"))
+    var minPackets: UInt64 = 1
 
     @Flag(name: .customLong("only-counting"), help: "Only rules whose counters moved within the retention get series.")
     var onlyCounting = false

@@ -79,7 +79,42 @@ struct KernelNftHandleTests {
               "egress after the fix: '\(text.trimmingCharacters(in: .whitespacesAndNewlines))' (ok total); expected all ok", run)
     }
 
+    /// The store keeps each rule's handle: `report` over the ingested capture prints the
+    /// remove lines `analyze` prints over the capture itself.
+    @Test(arguments: ["nft-a", "nft-json"])
+    func testReportFromTheStoreNamesTheSameHandles(format: String) throws {
+        let run = try Self.run(format)
+        let dir = try Tool.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("rw.db").path
+        let ingest = try IncidentToolRun.run(["ingest", "--store", db, "--source", "node", "capture.txt"], in: run.directory)
+        check(ingest.status == 0, "ingest exited \(ingest.status): \(ingest.stderr)", run)
+        let report = try IncidentToolRun.run(["report", "--store", db, "--source", "node", "--format", "json"], in: run.directory)
+        check(report.status == 0, "report exited \(report.status): \(report.stderr)", run)
+        let analyze = try IncidentToolRun.run(["analyze", "capture.txt", "--format", "json"], in: run.directory)
+        let fromStore = try removeLines(report.stdout), fromCapture = try removeLines(analyze.stdout)
+        check(fromCapture.count == 2 && fromCapture.allSatisfy { $0.contains(" handle ") && !$0.hasSuffix(" handle N") },
+              "analyze's remove lines name no handles: \(fromCapture)", run)
+        check(fromStore == fromCapture, "report prints \(fromStore), analyze \(fromCapture)", run)
+    }
+
     // MARK: - Helpers
+
+    private func removeLines(_ json: String) throws -> [String] {
+        struct Report: Decodable {
+            struct Entry: Decodable {
+                var role: String
+                var nextSteps: Steps?
+                enum CodingKeys: String, CodingKey {
+                    case role
+                    case nextSteps = "next_steps"
+                }
+            }
+            var entries: [Entry]
+        }
+        let report = try JSONDecoder().decode(Report.self, from: Data(json.utf8))
+        return report.entries.filter { $0.role == "culprit" }.compactMap(\.nextSteps).flatMap(\.remove)
+    }
 
     static func run(_ format: String) throws -> IncidentRun {
         let fixture = try IncidentFixture.get()

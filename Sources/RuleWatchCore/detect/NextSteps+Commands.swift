@@ -59,7 +59,8 @@ extension NextSteps {
                 check = ["\(tool) -t \(q(table.name)) -L \(q(chain.name)) -v -n --line-numbers"]
                 remove = ["\(tool) -t \(q(table.name)) -D \(q(chain.name)) \(rule.firstPosition)"]
                 note = "A listing is not a rule spec: check that rule \(rule.firstPosition) of \(chain.name) is still this one before deleting by position (deleting moves the rules below it up: remove from the bottom up)."
-            case .nft, .nftJSON where rule.handle != 0:
+            // (A `where` binds to the last pattern only: each pattern carries its own.)
+            case .nft where rule.handle != 0, .nftJSON where rule.handle != 0:
                 remove = ["nft delete rule \(table.family.rawValue) \(q(table.name)) \(q(chain.name)) handle \(rule.handle)"]
                 note = "The handle the last dump that showed this rule printed for it: it deletes exactly this rule (a reloaded ruleset numbers its rules afresh: dump again with `nft -a` if it was reloaded since)."
             case .nft, .nftJSON:

@@ -42,6 +42,9 @@ fi
 
 readonly PROG=make-capture
 readonly FORMATS=(listing listing-x listing-n listing-nx save nft)
+# Named only with --format, never drawn by the seed (so a seed picks what it always did):
+# nft's listing with rule handles (`nft -a`) and nft's JSON with them (`nft -a -j`).
+readonly NAMED_FORMATS=(nft-a nft-json)
 readonly STAMPS=(iso date epoch)
 
 usage() {
@@ -51,7 +54,8 @@ usage: make-capture.sh --out DIR [--seed N] [--format FORMAT] [--scenario incide
 
   --out DIR             where capture.txt, egress.csv and truth.txt go (created if missing)
   --seed N              picks the format, timestamp style, timing and decoys (default: random)
-  --format FORMAT       listing, listing-x, listing-n, listing-nx, save or nft (default: by seed)
+  --format FORMAT       listing, listing-x, listing-n, listing-nx, save or nft (default: by seed);
+                        nft-a or nft-json: nft -a list ruleset, nft -a -j list ruleset (handles)
   --scenario S          incident (default), healthy, or outage (the servers stop, no rule changes)
   --intervals N         snapshots to take (default 8)
   --interval-seconds S  probing time per interval, 1-10 (default: 2 or 3 by seed)
@@ -63,7 +67,8 @@ usage: make-capture.sh --out DIR [--seed N] [--format FORMAT] [--scenario incide
                         expansions and terminal escapes, as anyone who can add a rule may write
   --fix CMD             after the capture, run CMD (bash, in DIR) and run each line it prints
                         in the node's namespace, one by one: fix-before.rules, fix-after-N.rules
-                        (iptables-save, or nft list ruleset for --format nft) and fix-egress.txt
+                        (iptables-save, or for the nft formats nft list ruleset with each
+                        counter's values taken out) and fix-egress.txt
                         (`ok total` of one more interval) show what each line did
   --plan                print what the seed chooses and exit (no root needed, nothing made)
 EOF
@@ -120,7 +125,7 @@ flag() {    # VAR PERCENT: VAR = 1 with that chance, else 0
 
 draw r ${#FORMATS[@]}
 [[ -z $FORMAT ]] && FORMAT=${FORMATS[r]}
-[[ " ${FORMATS[*]} " == *" $FORMAT "* ]] || die "--format must be one of: ${FORMATS[*]}"
+[[ " ${FORMATS[*]} ${NAMED_FORMATS[*]} " == *" $FORMAT "* ]] || die "--format must be one of: ${FORMATS[*]} ${NAMED_FORMATS[*]}"
 draw r ${#STAMPS[@]}
 STAMP=${STAMPS[r]}
 draw r 2
@@ -219,7 +224,7 @@ describe() {
 command -v ip >/dev/null || die "ip (iproute2) not found"
 command -v iptables >/dev/null || die "iptables not found"
 command -v iptables-restore >/dev/null || die "iptables-restore not found"
-[[ $FORMAT != nft ]] || command -v nft >/dev/null || die "nft not found (needed for --format nft)"
+[[ $FORMAT != nft* ]] || command -v nft >/dev/null || die "nft not found (needed for --format nft)"
 PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || die "python3 not found"
 (($(id -u) == 0)) || die "must run as root (it creates network namespaces)"
 
@@ -533,6 +538,8 @@ dump_node() {
         save) node iptables-save -c ;;
         # nft warns on stderr that iptables-nft owns the tables; the dump is stdout alone.
         nft) node nft list ruleset 2>"$WORK/nft.err" ;;
+        nft-a) node nft -a list ruleset 2>"$WORK/nft.err" ;;
+        nft-json) node nft -a -j list ruleset 2>"$WORK/nft.err"; echo ;;
     esac
 }
 
@@ -625,7 +632,12 @@ done
 # --- The fix, when asked: each printed command run in "node", and what it changed ----------------
 
 ruleset_now() {
-    if [[ $FORMAT == nft ]]; then node nft list ruleset 2>/dev/null; else node iptables-save; fi
+    # Counters out: what a fix line changed is rules, not the traffic counted meanwhile.
+    if [[ $FORMAT == nft* ]]; then
+        node nft list ruleset 2>/dev/null | sed -E 's/ counter packets [0-9]+ bytes [0-9]+/ counter/'
+    else
+        node iptables-save
+    fi
 }
 if [[ -n $FIX ]]; then
     ruleset_now >"$OUT/fix-before.rules"

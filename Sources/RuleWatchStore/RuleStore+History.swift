@@ -61,6 +61,7 @@ extension RuleStore {
                                                            hook: row["hook"], policy: row["policy"])
         }
         var ruleCount = 0
+        let handles = try Self.handles(db, sourceID: sourceID)
         for rule in try Self.rules(db, sourceID: sourceID) {
             guard let table = tableIndex[rule.table], let chain = chainIndex[rule.chain] else {
                 throw StoreError.corrupt("rule \(ruleCount) names a table or chain the store does not have")
@@ -68,7 +69,8 @@ extension RuleStore {
             _ = history.addStoredRule(StoredRule(
                 key: rule.key, table: table, chain: chain, target: rule.target, targetClass: rule.targetClass,
                 text: rule.text, canonical: rule.canonical, format: rule.format, occurrence: rule.occurrence,
-                isPolicy: rule.isPolicy, firstSnapshot: 0, firstPosition: rule.firstPosition))
+                isPolicy: rule.isPolicy, firstSnapshot: 0, firstPosition: rule.firstPosition,
+                handle: handles[ruleCount]?.handle ?? 0))
             ruleCount += 1
         }
 

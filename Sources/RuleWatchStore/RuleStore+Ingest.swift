@@ -185,6 +185,10 @@ extension RuleStore {
             try db.execute(sql: "INSERT INTO rule_batch (source_id, first_idx, count, rules) VALUES (?, ?, ?, ?)",
                            arguments: [state.id, firstNew, newRules.count, Data(_RuleBatch.encode(newRules))])
         }
+        if snap.tables.contains(where: { h.tables[$0].format == .nft || h.tables[$0].format == .nftJSON }) {
+            try Self.storeHandles(db, sourceID: state.id, time: time,
+                                  shown.map { (rule: $0.rule, handle: h.rules[$0.historyRule].handle) })
+        }
         shown.sort { $0.rule < $1.rule }
 
         // What the snapshot before it left, and the snapshots after it, when it is late.

@@ -113,6 +113,20 @@ enum _Schema {
             // Each namespace's TCP counters at the snapshot (`# tcp` lines): the passive egress signal.
             try db.execute(sql: "ALTER TABLE snapshot ADD COLUMN tcp BLOB")
         }
+        m.registerMigration("v4 nft rule handles") { db in
+            // nft's handle of a rule as the latest snapshot that showed it printed it (0: none
+            // printed), so that `report` names it in the remove command as `analyze` does. Apart
+            // from the rule's identity: a reloaded ruleset numbers its rules afresh.
+            try db.execute(sql: """
+                CREATE TABLE rule_handle (
+                    source_id INTEGER NOT NULL REFERENCES source(id),
+                    idx INTEGER NOT NULL,
+                    handle INTEGER NOT NULL,
+                    time INTEGER NOT NULL,
+                    PRIMARY KEY (source_id, idx)
+                ) WITHOUT ROWID
+                """)
+        }
         return m
     }()
 }

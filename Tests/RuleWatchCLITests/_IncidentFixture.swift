@@ -16,6 +16,11 @@ struct IncidentFixture: Sendable {
     /// falls, and the culprits' printed remove commands run in the node afterwards
     /// (`--burst-at-onset --fix`): `fix-*.rules` and `fix-egress.txt` say what they did.
     let burst: IncidentRun
+    /// The incident listed by nft with rule handles, as text (`nft -a`) and as JSON
+    /// (`nft -a -j`), with the culprits' printed steps run in the node afterwards
+    /// (`nftFixCommand`): the first culprit's trace and its undo, then every remove line.
+    let nftText: IncidentRun
+    let nftJSON: IncidentRun
 
     /// Made on first use, by whichever test gets there first; the others wait for it.
     static let shared: Result<IncidentFixture, IncidentFixtureError> = {
@@ -56,6 +61,22 @@ struct IncidentFixture: Sendable {
             """
         return "'\(tool.path)' analyze capture.txt --egress egress.csv --format json | python3 -c '\(script)'"
     }
+    /// Prints the first culprit's confirm and undo lines, then every culprit's remove lines:
+    /// run one by one, the ruleset gains the trace table, loses it, then loses the culprits.
+    static func nftFixCommand(tool: URL) -> String {
+        let script = """
+            import json, sys
+            d = json.load(sys.stdin)
+            culprits = [e["next_steps"] for e in d["entries"] if e["role"] == "culprit"]
+            for c in culprits[:1]:
+                for line in c["confirm"] + c["undo_confirm"]:
+                    print(line)
+            for c in culprits:
+                for line in c["remove"]:
+                    print(line)
+            """
+        return "'\(tool.path)' analyze capture.txt --egress egress.csv --format json | python3 -c '\(script)'"
+    }
     static let intervals = 8
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -72,8 +93,8 @@ struct IncidentFixture: Sendable {
         let context = "seed=\(seed) (set RULEWATCH_INCIDENT_SEED=\(seed) to repeat)"
         let formatsText = zip(scenarios, chosen).map { "\($0)=\($1)" }.joined(separator: " ")
         FileHandle.standardError.write(Data("kernel incident: \(context); formats \(formatsText)\n".utf8))
-        try checkPrerequisites(needNft: chosen.contains("nft"), context: context)
-        _ = try IncidentTool.url(context: context)
+        try checkPrerequisites(needNft: true, context: context)
+        let tool = try IncidentTool.url(context: context)
 
         let root = FileManager.default.temporaryDirectory
             .appendingPathComponent("rulewatch-incident-\(seed)-\(getpid())")
@@ -86,11 +107,16 @@ struct IncidentFixture: Sendable {
         } + [IncidentRun.Pending(scenario: "incident", format: fixFormats[Int(seed % 3)], seed: seed,
                                  directory: root.appendingPathComponent("burst"),
                                  extra: ["--burst-at-onset", "--hostile-comments", "--fix", fixCommand(tool: try IncidentTool.url(context: context))])]
+            + ["nft-a", "nft-json"].map { format in
+                IncidentRun.Pending(scenario: "incident", format: format, seed: seed,
+                                    directory: root.appendingPathComponent(format),
+                                    extra: ["--fix", nftFixCommand(tool: tool)])
+            }
         let started = try runs.map { pending throws(IncidentFixtureError) in try pending.start() }
         var finished: [IncidentRun] = []
         for process in started { finished.append(try process.finish()) }
         return IncidentFixture(seed: seed, incident: finished[0], healthy: finished[1], outage: finished[2],
-                               burst: finished[3])
+                               burst: finished[3], nftText: finished[4], nftJSON: finished[5])
     }
 
     private static func chooseSeed() throws(IncidentFixtureError) -> UInt64 {

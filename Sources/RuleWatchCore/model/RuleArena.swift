@@ -92,6 +92,9 @@ public struct _RuleRecord: Sendable {
     public var target: ArenaRange
     public var text: ArenaRange
     public var columns: ListingColumns?
+    /// nft's rule handle (`# handle N` with `nft -a`, JSON's `"handle"`); 0: none printed.
+    /// Declared here, it takes the padding after `columns` and the record stays 160 bytes.
+    public var handle: UInt32
     public var packets: Counter?
     public var bytes: Counter?
     /// 1-based position in its chain.
@@ -102,8 +105,9 @@ public struct _RuleRecord: Sendable {
     public var isObject: Bool
 
     public init(chain: ArenaRange, target: ArenaRange, text: ArenaRange, columns: ListingColumns? = nil,
-                packets: Counter?, bytes: Counter?, position: Int32, line: Int32, isObject: Bool = false) {
-        self.chain = chain; self.target = target; self.text = text; self.columns = columns
+                packets: Counter?, bytes: Counter?, position: Int32, line: Int32, isObject: Bool = false,
+                handle: UInt32 = 0) {
+        self.chain = chain; self.target = target; self.text = text; self.columns = columns; self.handle = handle
         self.packets = packets; self.bytes = bytes; self.position = position; self.line = line
         self.isObject = isObject
     }
@@ -124,6 +128,8 @@ public struct RuleView {
     /// A named counter object (nft `counter c1 { ... }`): its counts are its own, it has no
     /// chain or target, and its text is `counter NAME`.
     public let isObject: Bool
+    /// nft's rule handle; 0 when the dump printed none.
+    public let handle: UInt32
     /// Listing rules only: the columns `prot opt in out source destination` and the match text.
     public let proto, opt, inInterface, outInterface, source, destination, match: ByteSlice?
 
@@ -141,6 +147,7 @@ public struct RuleView {
         position = Int(r.position)
         line = Int(r.line)
         isObject = r.isObject
+        handle = r.handle
         if let c = r.columns {
             proto = s(c.proto); opt = s(c.opt); inInterface = s(c.inInterface); outInterface = s(c.outInterface)
             source = s(c.source); destination = s(c.destination); match = s(c.match)

@@ -427,6 +427,10 @@ extension NftJSONScanner {
     mutating func endNumber<R: TableReceiver>(into receiver: inout R) throws {
         state = depth == 0 ? .done : .afterValue
         guard numberField != .other else { return }
+        if numberField == .handle {
+            ruleHandle = numberIsInteger && !numberOverflow && numberValue <= UInt64(UInt32.max) ? UInt32(numberValue) : 0
+            return
+        }
         if !numberIsInteger {
             note("counter value is not a whole number")
             numberValue = 0

@@ -118,6 +118,7 @@ extension NftJSONScanner {
         counterSeen = false
         rulePackets = 0
         ruleBytes = 0
+        ruleHandle = 0
         if !bindingBodies.isEmpty { bindingBodies.removeAll() }
         if wantsRules {
             ruleTarget.removeAll(keepingCapacity: true)
@@ -255,7 +256,9 @@ extension NftJSONScanner {
     mutating func valueNumberField() -> _JSONKey {
         switch currentRole {
         case .counter: return innerField == .packets || innerField == .bytes ? innerField : .other
-        case .body: return itemKind == .counter && (bodyField == .packets || bodyField == .bytes) ? bodyField : .other
+        case .body:
+            if bodyField == .handle { return wantsRules && itemKind == .rule ? .handle : .other }
+            return itemKind == .counter && (bodyField == .packets || bodyField == .bytes) ? bodyField : .other
         default: return .other
         }
     }

@@ -96,7 +96,7 @@ extension NftJSONScanner {
         if _KernelBindings.isKernelName(objectChain) || _KernelBindings.isKernelName(ruleTarget) { kernelBindings = true }
         table.rules.append(_RuleRecord(chain: chain, target: target, text: text, packets: packets,
                                        bytes: ruleCounted ? .exact(ruleBytes) : nil,
-                                       position: position, line: Int32(truncatingIfNeeded: itemLine)))
+                                       position: position, line: Int32(truncatingIfNeeded: itemLine), handle: ruleHandle))
         for body in bindingBodies { readBinding(body, name: name) }
     }
 

@@ -105,6 +105,8 @@ struct NftJSONScanner: SectionScanner {
     var bindingBodies: [[UInt8]] = []
     var rulePackets: UInt64 = 0
     var ruleBytes: UInt64 = 0
+    /// The rule's `"handle"` (`nft -j` prints it always); 0: none.
+    var ruleHandle: UInt32 = 0
     var ruleTarget: [UInt8] = []
     var xtType: [UInt8] = []
     var xtName: [UInt8] = []

@@ -101,13 +101,14 @@ extension NftTextScanner {
         if target.start == target.end, bound == nil { target = vmapTarget(text) ?? target }
         table.rules.append(_RuleRecord(chain: chain, target: target, text: text, packets: pending.packets,
                                        bytes: pending.bytes, position: position,
-                                       line: Int32(truncatingIfNeeded: pending.line)))
+                                       line: Int32(truncatingIfNeeded: pending.line), handle: pending.handle))
     }
 
     /// Writes the statement as `DumpFormat.nft` reads: the anonymous counter's values and
     /// the `# handle N` comment taken out, runs of blanks outside quotes made one space.
     mutating func writeStatement(_ text: ByteSlice, counter: AnonymousCounter?) {
         let end = NftTextScanner.endWithoutHandle(text)
+        if end < text.count { pending.handle = NftTextScanner.handle(in: text) }
         if let counter, counter.valuesEnd <= end {
             writeCollapsed(text.slice(0, counter.valuesStart))
             writeCollapsed(text.slice(counter.valuesEnd, end))
@@ -178,6 +179,18 @@ extension NftTextScanner {
             return AnonymousCounter(packets: packets, bytes: bytes, valuesStart: k - 4, valuesEnd: i)
         }
         return nil
+    }
+
+    /// The N of a trailing `# handle N` (`endWithoutHandle` found one); 0 when it does not fit 32 bits.
+    static func handle(in text: ByteSlice) -> UInt32 {
+        var j = text.count
+        while j > 0, ASCII.isDigit(text[j - 1]) { j -= 1 }
+        var n: UInt64 = 0
+        for k in j..<text.count {
+            n = n &* 10 &+ UInt64(text[k] &- ASCII.zero)
+            if n > UInt64(UInt32.max) { return 0 }
+        }
+        return UInt32(n)
     }
 
     /// The end of a statement without a trailing `# handle N`.

@@ -77,6 +77,8 @@ extension NftTextScanner {
         var line = 0
         /// Where its text began in the arena (rules only).
         var textStart: Int32 = 0
+        /// Its `# handle N` (`nft -a`); 0: none.
+        var handle: UInt32 = 0
     }
 
     /// An anonymous chain being read: where to go on once its `}` comes.

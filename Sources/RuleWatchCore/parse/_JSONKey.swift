@@ -5,7 +5,7 @@ enum _JSONKey: UInt8 {
     // Item kinds.
     case table, chain, rule
     // Body fields.
-    case family, name, hook, policy, expr
+    case family, name, hook, policy, expr, handle
     // Statements and their fields.
     case counter, packets, bytes, jump, goto, target, xt, type, vmap, data
     // Verdict-like statements, whose key is the rule's target: keep them last.
@@ -30,7 +30,7 @@ enum _JSONKey: UInt8 {
         case 6:
             if s == "family" { self = .family } else if s == "accept" { self = .accept } else if s == "target" { self = .target }
             else if s == "policy" { self = .policy } else if s == "return" { self = .return } else if s == "reject" { self = .reject }
-            else if s == "tproxy" { self = .tproxy } else { self = .other }
+            else if s == "tproxy" { self = .tproxy } else if s == "handle" { self = .handle } else { self = .other }
         case 7:
             if s == "counter" { self = .counter } else if s == "packets" { self = .packets } else { self = .other }
         case 8:

@@ -97,6 +97,7 @@ extension CaptureHistory {
                         chunk.append(rule: rule, packets: records[i].packets, bytes: records[i].bytes)
                         i += 1
                     }
+                    if format == .nft || format == .nftJSON { noteHandles(records, next.entries) }
                 }
             }
         }
@@ -110,6 +111,16 @@ extension CaptureHistory {
         previous.removeAll()
         spareOrders[tableIndex] = previous
         pending = chunk
+    }
+
+    /// Keeps each nft rule's handle as this snapshot printed it: a pass of its own, for nft
+    /// tables only, so the loop above stays as it is for every format. `entries` has one
+    /// entry per record, in the records' order.
+    private mutating func noteHandles(_ records: UnsafeBufferPointer<_RuleRecord>, _ entries: [TableOrder.Entry]) {
+        guard entries.count == records.count else { return }
+        rules.withUnsafeMutableBufferPointer { rules in
+            for k in entries.indices { rules[Int(entries[k].rule)].handle = records[k].handle }
+        }
     }
 
     /// The declared chains, and their policy counters as samples.

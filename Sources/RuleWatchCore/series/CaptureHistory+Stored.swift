@@ -47,6 +47,7 @@ extension CaptureHistory {
                                  firstPosition: r.firstPosition, texts: block, textStart: start,
                                  targetCount: Int32(r.target.utf8.count), textCount: Int32(r.text.utf8.count),
                                  canonicalCount: Int32(r.canonical.utf8.count)))
+        rules[Int(index)].handle = r.handle
         ruleIndex[r.key] = index
         lastSeen.append(-1)
         orderSlot.append(-1)
@@ -125,10 +126,13 @@ public struct StoredRule: Sendable, Hashable {
     /// The first snapshot of the rebuilt history that shows it, and its position in its chain.
     public var firstSnapshot: Int
     public var firstPosition: Int
+    /// nft's handle for it in the latest snapshot stored that showed it; 0: none printed.
+    public var handle: UInt32 = 0
 
     public init(key: UInt64, table: Int, chain: Int, target: String, targetClass: TargetClass, text: String,
                 canonical: String, format: DumpFormat, occurrence: Int, isPolicy: Bool,
-                firstSnapshot: Int = 0, firstPosition: Int = 0) {
+                firstSnapshot: Int = 0, firstPosition: Int = 0, handle: UInt32 = 0) {
+        self.handle = handle
         self.key = key
         self.table = table
         self.chain = chain
@@ -147,6 +151,6 @@ public struct StoredRule: Sendable, Hashable {
     public init(_ r: HistoryRule) {
         self.init(key: r.key, table: r.table, chain: r.chain, target: r.target, targetClass: r.targetClass, text: r.text,
                   canonical: r.canonical, format: r.format, occurrence: r.occurrence, isPolicy: r.isPolicy,
-                  firstSnapshot: r.firstSnapshot, firstPosition: r.firstPosition)
+                  firstSnapshot: r.firstSnapshot, firstPosition: r.firstPosition, handle: r.handle)
     }
 }

@@ -23,6 +23,10 @@ public struct HistoryRule: Sendable {
     /// A named counter object (nft `counter c1 { ... }`), kept as a series like a rule's
     /// but not one: no chain (its chain is named ``), its text `counter c1`.
     public var isObject = false
+    /// nft's handle for it in the latest snapshot that showed it (`nft -a`, `nft -j`); 0 when
+    /// that snapshot printed none. Not part of its identity: a reloaded ruleset numbers its
+    /// rules afresh. Declared here, it takes padding: the record does not grow.
+    public var handle: UInt32 = 0
     /// The first snapshot that showed it, and its position in its chain there.
     public var firstSnapshot: Int
     public var firstPosition: Int

@@ -113,7 +113,8 @@ struct ListingScanner: SectionScanner {
         }
         if inChain, !layout.hasCounters, !layout.hasNumbers {
             // Without counters a rule starts with its target: take only what has an `opt`.
-            if case .rule = _ListingRuleLine.read(b, layout: layout, needsOpt: true) { return rule(line) }
+            var probe = _ListingRuleLine()
+            if case .rule = _ListingRuleLine.read(b, layout: layout, needsOpt: true, into: &probe) { return rule(line) }
         }
         if inChain, line.atEndWithoutNewline, Self.mayStartListingLine(c) {
             // `Cha`, ` pkts bytes tar`: the capture stopped mid-line.
@@ -135,14 +136,15 @@ struct ListingScanner: SectionScanner {
 
     private mutating func rule(_ line: Line) -> FeedResult {
         let b = line.bytes.base
-        switch _ListingRuleLine.read(b, layout: layout) {
+        var r = _ListingRuleLine()
+        switch _ListingRuleLine.read(b, layout: layout, into: &r) {
         case .notARule:
             if inChain, line.atEndWithoutNewline { return .invalid("cut-off rule line") }
             if inChain, line.bytes.firstIndex(of: 0) != nil { return .invalid("NUL bytes in a rule line") }
             return .notMine
         case .invalid(let why):
             return .invalid(line.atEndWithoutNewline ? "cut-off rule line" : why)
-        case .rule(let r):
+        case .rule:
             guard inChain else { return .invalid("rule line before any chain header") }
             accept(r, line: line)
             return .consumed

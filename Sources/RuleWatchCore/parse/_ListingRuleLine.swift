@@ -23,22 +23,26 @@ struct _ListingRuleLine {
     /// The match text, trailing blanks trimmed (possibly empty).
     var match: Range<Int> = 0..<0
 
+    /// What `read` made of a line. The rule itself is read into the caller's variable: carried
+    /// in the enum, its ranges and counts were copied out with a `memmove` on every line.
     enum Outcome {
-        case rule(_ListingRuleLine)
+        case rule
         /// The line does not start like a rule (a timestamp, a bare number).
         case notARule
         /// It starts like a rule but cannot be one.
         case invalid(String)
     }
 
-    /// Reads `b` as a rule laid out as `layout` says.
+    /// Reads `b` as a rule laid out as `layout` says, into `r`.
     ///
-    /// - Parameter needsOpt: accept the line only if it has an `opt` field; this is what tells
-    ///   a listing without counters (whose lines start with a target name) from prose.
-    static func read(_ b: UnsafeRawBufferPointer, layout: _ListingLayout, needsOpt: Bool = false) -> Outcome {
+    /// - Parameters:
+    ///   - needsOpt: accept the line only if it has an `opt` field; this is what tells a
+    ///     listing without counters (whose lines start with a target name) from prose.
+    ///   - r: a fresh `_ListingRuleLine()`; a rule only when `.rule` comes back.
+    static func read(_ b: UnsafeRawBufferPointer, layout: _ListingLayout, needsOpt: Bool = false,
+                     into r: inout _ListingRuleLine) -> Outcome {
         var n = b.count
         while n > 0, isBlank(b[n - 1]) { n -= 1 }
-        var r = _ListingRuleLine()
         var i = 0
         // The end of the field before the target column, if any.
         var before = -1
@@ -103,7 +107,7 @@ struct _ListingRuleLine {
         if r.destination.isEmpty { return .invalid("rule line ends before its destination column") }
         skipBlanks()
         r.match = i..<n
-        return .rule(r)
+        return .rule
     }
 
     /// `ASCII.isBlank`, with the common answer for field bytes (above space) taken first.

@@ -36,11 +36,19 @@ extension RuleStore {
     /// The source's history between `since` and `until` as a `CaptureHistory`, for the
     /// `Analyzer`: the same tables, chains, rules (identity and `rule_id` as stored) and per
     /// snapshot every rule it showed with its counters.
-    public func history(source: String, since: Int64? = nil, until: Int64? = nil) throws(StoreError) -> CaptureHistory {
-        try read { db in try self.history(db, source: source, since: since, until: until) }
+    ///
+    /// Built from the snapshots' change blobs as they are: each snapshot after the first hands
+    /// the history only the rules whose counters changed, appeared or vanished, so a day of a
+    /// 33,000-rule node costs its 2.4 million changes, not 48 million samples.
+    /// - Parameter progress: hears, after each snapshot added, how many are added and how many
+    ///   the range holds.
+    public func history(source: String, since: Int64? = nil, until: Int64? = nil,
+                        progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(StoreError) -> CaptureHistory {
+        try read { db in try self.history(db, source: source, since: since, until: until, progress: progress) }
     }
 
-    func history(_ db: Database, source: String, since: Int64?, until: Int64?) throws -> CaptureHistory {
+    func history(_ db: Database, source: String, since: Int64?, until: Int64?,
+                 progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> CaptureHistory {
         var history = CaptureHistory()
         guard let sourceID = try Int64.fetchOne(db, sql: "SELECT id FROM source WHERE name = ?", arguments: [source]) else {
             return history
@@ -73,9 +81,21 @@ extension RuleStore {
                 handle: handles[ruleCount]?.handle ?? 0))
             ruleCount += 1
         }
+        let snapshotTotal = progress == nil ? 0 : try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM snapshot WHERE source_id = ? AND time >= ? AND time <= ?
+            """, arguments: [sourceID, since ?? Int64.min, until ?? Int64.max]) ?? 0
 
-        // Every change from the oldest kept snapshot (or its base, after a prune) to `until`.
-        try Self.replay(db, sourceID: sourceID, ruleCount: ruleCount, until: until) { snap, state in
+        // Every change from the oldest kept snapshot (or its base, after a prune) to `until`;
+        // what each snapshot changed, in rule order, as its blob lists it.
+        var appeared: [Int] = [], vanished: [Int] = [], changed: [Int] = []
+        try Self.replay(db, sourceID: sourceID, ruleCount: ruleCount, until: until,
+                        appeared: { appeared.append($0) }, vanished: { vanished.append($0) },
+                        changed: { changed.append($0) }) { snap, state in
+            defer {
+                appeared.removeAll(keepingCapacity: true)
+                vanished.removeAll(keepingCapacity: true)
+                changed.removeAll(keepingCapacity: true)
+            }
             if let since, snap.time < since { return true }
             let row = snap.row
             let ok: Int64? = row["egress_ok"], total: Int64? = row["egress_total"]
@@ -83,16 +103,42 @@ extension RuleStore {
             let tablesText: String = row["tables"]
             let shown = tablesText.split(separator: ",").compactMap { Int64($0).flatMap { tableIndex[$0] } }
             let tcp = try (row["tcp"] as Data?).map { try _TCPBlob.decode([UInt8]($0)) } ?? []
-            history.appendStoredSnapshot(time: snap.time, source: source, line: row["line"], egress: egress, tcp: tcp,
-                                         partial: row["partial"], tables: shown, sampleCount: row["shown"]) { samples in
-                for r in 0..<ruleCount where state.alive[r] {
-                    if state.uncounted[r] {
-                        samples.append(rule: r, packets: nil, bytes: nil)
-                    } else {
-                        samples.append(rule: r, packets: state.packets[r], bytes: state.bytes[r])
-                    }
+            @inline(__always) func give(_ r: Int, to samples: inout ChangedSamples) {
+                if state.uncounted[r] {
+                    samples.append(rule: r, packets: nil, bytes: nil)
+                } else {
+                    samples.append(rule: r, packets: state.packets[r], bytes: state.bytes[r])
                 }
             }
+            if history.snapshots.isEmpty {
+                // The first: every rule it showed, as there is no snapshot before it.
+                history.appendChangedSnapshot(time: snap.time, source: source, line: row["line"], egress: egress, tcp: tcp,
+                                              partial: row["partial"], tables: shown, changeCount: row["shown"]) { samples in
+                    for r in 0..<ruleCount where state.alive[r] { give(r, to: &samples) }
+                }
+            } else {
+                // The rules that changed or appeared (an appeared rule whose counters are what
+                // they were when it left is not among the changed), merged in rule order.
+                history.appendChangedSnapshot(time: snap.time, source: source, line: row["line"], egress: egress, tcp: tcp,
+                                              partial: row["partial"], tables: shown,
+                                              changeCount: appeared.count + changed.count) { samples in
+                    var a = 0, c = 0
+                    while a < appeared.count || c < changed.count {
+                        let r: Int
+                        if c == changed.count || (a < appeared.count && appeared[a] <= changed[c]) {
+                            r = appeared[a]
+                            a += 1
+                            if c < changed.count && changed[c] == r { c += 1 }
+                        } else {
+                            r = changed[c]
+                            c += 1
+                        }
+                        if state.alive[r] { give(r, to: &samples) }
+                    }
+                    for r in vanished { samples.vanish(rule: r) }
+                }
+            }
+            progress?(history.snapshots.count, snapshotTotal)
             return true
         }
         return history

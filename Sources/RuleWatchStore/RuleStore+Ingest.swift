@@ -15,16 +15,19 @@ extension RuleStore {
 
     /// Records files: a plain file is read as a rolling capture from where the last run left
     /// it (unless `request.time` makes it one dump, read whole); `.gz` files and `-` whole.
-    public func ingest(files: [String], request: IngestRequest,
-                       onWarning: @escaping (Diagnostic) -> Void = { _ in }) throws -> IngestOutcome {
+    /// `onProgress` hears how far reading and then storing each input has come.
+    public func ingest(files: [String], request: IngestRequest, onWarning: @escaping (Diagnostic) -> Void = { _ in },
+                       onProgress: ((IngestProgress) -> Void)? = nil) throws -> IngestOutcome {
         var outcome = IngestOutcome()
         for file in files {
             if file == "-" || file.hasSuffix(".gz") || request.time != nil {
                 let bytes = file == "-" ? try Self.readStandardInput() : try WholeFile.read(file)
-                let history = try Self.parse(bytes: bytes, name: file, request: request, onWarning: onWarning)
-                try store(history, snapshots: 0..<history.snapshots.count, request: request, outcome: &outcome)
+                let history = try Self.parse(bytes: bytes, name: file, request: request, onWarning: onWarning,
+                                             onProgress: onProgress)
+                try store(history, snapshots: 0..<history.snapshots.count, request: request, outcome: &outcome,
+                          onProgress: onProgress)
             } else {
-                try ingestRolling(file, request: request, onWarning: onWarning, outcome: &outcome)
+                try ingestRolling(file, request: request, onWarning: onWarning, outcome: &outcome, onProgress: onProgress)
             }
         }
         return outcome
@@ -44,16 +47,18 @@ extension RuleStore {
         }
     }
 
-    static func parse(bytes: [UInt8], name: String, request: IngestRequest,
-                      onWarning: @escaping (Diagnostic) -> Void) throws -> CaptureHistory {
+    static func parse(bytes: [UInt8], name: String, request: IngestRequest, onWarning: @escaping (Diagnostic) -> Void,
+                      onProgress: ((IngestProgress) -> Void)? = nil) throws -> CaptureHistory {
         var history = CaptureHistory()
-        let parser = CaptureParser(options: request.parse, onWarning: onWarning)
+        var parser = CaptureParser(options: request.parse, onWarning: onWarning)
+        if let onProgress { parser.onProgress = { onProgress(.reading(bytes: $0, total: $1)) } }
         try bytes.withUnsafeBytes { try parser.parse(bytes: $0, name: name, into: &history) }
         return history
     }
 
     /// Stores `snapshots` of a parsed history, one transaction each.
-    func store(_ h: CaptureHistory, snapshots: Range<Int>, request: IngestRequest, outcome: inout IngestOutcome) throws {
+    func store(_ h: CaptureHistory, snapshots: Range<Int>, request: IngestRequest, outcome: inout IngestOutcome,
+               onProgress: ((IngestProgress) -> Void)? = nil) throws {
         if request.time != nil, snapshots.count > 1 {
             throw StoreError.usage("--time names one snapshot, but the input holds \(snapshots.count): leave --time out to use the capture's timestamps")
         }
@@ -61,6 +66,7 @@ extension RuleStore {
             throw StoreError.usage("--egress gives one snapshot's egress, but the input holds \(snapshots.count)")
         }
         var reader = ShownSamples(h)
+        onProgress?(.storing(snapshots: 0, total: snapshots.count))
         for s in snapshots {
             let snap = h.snapshots[s]
             let time = request.time ?? snap.time ?? request.now
@@ -69,6 +75,7 @@ extension RuleStore {
                 try self.store(h, snapshot: s, reader: &reader, time: time, egress: egress, source: request.source, db,
                                outcome: &outcome)
             }
+            onProgress?(.storing(snapshots: s - snapshots.lowerBound + 1, total: snapshots.count))
         }
     }
 

@@ -12,9 +12,11 @@ extension RuleStore {
 
     /// Replays a source's snapshots in time order up to `until`, from the oldest kept one (or
     /// its base, after a prune): `body` sees each with every rule's counters after it, and
-    /// `changed` hears the rules whose counters it changed, `base` the state a pruned
-    /// source's first snapshot starts from.
+    /// `changed` hears the rules whose counters it changed, `appeared` and `vanished` the
+    /// rules it shows anew and no longer (all three in rule order, before `body`), `base` the
+    /// state a pruned source's first snapshot starts from.
     static func replay(_ db: Database, sourceID: Int64, ruleCount: Int, until: Int64?,
+                       appeared: (Int) -> Void = { _ in }, vanished: (Int) -> Void = { _ in },
                        changed: (Int) -> Void = { _ in }, base: (_CounterState) -> Void = { _ in },
                        _ body: (Replayed, _CounterState) throws -> Bool) throws {
         var state = _CounterState()
@@ -31,7 +33,7 @@ extension RuleStore {
             }
             first = false
             let changes: Data = row["changes"]
-            try _ChangeBlob.decode([UInt8](changes), into: &state, changed: changed)
+            try _ChangeBlob.decode([UInt8](changes), into: &state, appeared: appeared, vanished: vanished, changed: changed)
             if try !body(Replayed(id: row["id"], time: row["time"], row: row), state) { return }
         }
     }

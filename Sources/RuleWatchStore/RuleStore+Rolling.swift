@@ -23,7 +23,7 @@ extension RuleStore {
     }
 
     func ingestRolling(_ path: String, request: IngestRequest, onWarning: @escaping (Diagnostic) -> Void,
-                       outcome: inout IngestOutcome) throws {
+                       outcome: inout IngestOutcome, onProgress: ((IngestProgress) -> Void)? = nil) throws {
         guard var info = Self.stat(path) else {
             throw StoreError.badInput("\(path): \(String(cString: strerror(errno)))")
         }
@@ -42,8 +42,8 @@ extension RuleStore {
             } else if let old = Self.rotatedCopy(of: path, cursor: c) {
                 // Finished: logrotate moved or copied it, nothing more is written there.
                 let tail = try Self.readRange(old, from: c.offset, to: nil)
-                let h = try Self.parse(bytes: tail, name: old, request: request, onWarning: onWarning)
-                try store(h, snapshots: 0..<h.snapshots.count, request: request, outcome: &outcome)
+                let h = try Self.parse(bytes: tail, name: old, request: request, onWarning: onWarning, onProgress: onProgress)
+                try store(h, snapshots: 0..<h.snapshots.count, request: request, outcome: &outcome, onProgress: onProgress)
             }
         }
         // The last snapshot is taken once the file has been quiet; wait that long at most.
@@ -60,14 +60,14 @@ extension RuleStore {
             outcome.nothingNew.append(path)
             return
         }
-        let h = try Self.parse(bytes: bytes, name: path, request: request, onWarning: onWarning)
+        let h = try Self.parse(bytes: bytes, name: path, request: request, onWarning: onWarning, onProgress: onProgress)
         var take = h.snapshots.count
         if let last = h.snapshots.last, last.partial || !info.quiet {
             take -= 1
             outcome.leftForLater += 1
         }
         if take == 0 { return }
-        try store(h, snapshots: 0..<take, request: request, outcome: &outcome)
+        try store(h, snapshots: 0..<take, request: request, outcome: &outcome, onProgress: onProgress)
         // The cursor: after the last snapshot taken, with the CRC of its bytes.
         let end = take == h.snapshots.count ? bytes.count : Self.offset(ofLine: h.snapshots[take].line, in: bytes)
         let lastStart = Self.offset(ofLine: h.snapshots[take - 1].line, in: bytes)

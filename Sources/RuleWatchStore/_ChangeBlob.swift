@@ -63,8 +63,11 @@ enum _ChangeBlob {
         return pack(w.bytes)
     }
 
-    /// Applies a blob to `state`; `changed` hears each sample's rule after it is applied.
-    static func decode(_ blob: [UInt8], into state: inout _CounterState, changed: (Int) -> Void = { _ in }) throws(StoreError) {
+    /// Applies a blob to `state`; `appeared` and `vanished` hear the rules it shows anew and
+    /// no longer (each list in rule order), `changed` each sample's rule (in rule order) after
+    /// it is applied.
+    static func decode(_ blob: [UInt8], into state: inout _CounterState, appeared: (Int) -> Void = { _ in },
+                       vanished: (Int) -> Void = { _ in }, changed: (Int) -> Void = { _ in }) throws(StoreError) {
         var r = _ByteReader(try unpack(blob))
         let mixed = try r.byte() & 1 != 0
         let n = state.count
@@ -75,6 +78,7 @@ enum _ChangeBlob {
                 rule += try r.int() + 1
                 guard rule >= 0, rule < n else { throw StoreError.corrupt("a snapshot names rule \(rule) of \(n)") }
                 state.alive[rule] = value
+                if value { appeared(rule) } else { vanished(rule) }
             }
         }
         let k = try r.int()

@@ -117,6 +117,7 @@ extension RuleWatch {
 
         func run() async throws {
             Terminal.ignoreBrokenPipes()
+            HeapTuning.keepLargeBuffersMapped()
             let collector = NodeCollector(runner: ToolRunner(timeout: .milliseconds(Int64(timeout * 1000))))
             let capture = await collector.collect(probe: try probe())
             report(capture.messages)

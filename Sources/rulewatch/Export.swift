@@ -59,6 +59,7 @@ extension RuleWatch {
 
         func run() throws {
             Terminal.ignoreBrokenPipes()
+            HeapTuning.keepLargeBuffersMapped()
             let analyzerConfig = try Terminal.reportingCaptureErrors {
                 try config.map { try AnalyzerConfig.load(path: $0) } ?? AnalyzerConfig()
             }

@@ -64,11 +64,22 @@ extension RuleWatch {
                                         egress: egress.flatMap(Self.egressSample), parse: options)
             let store = try storeOptions.open(create: true)
             let files = capture.files.isEmpty ? ["-"] : capture.files
+            let err = Terminal.standardError
+            // A long capture is read, then stored a snapshot at a time: say how far on a terminal.
+            let onProgress: ((IngestProgress) -> Void)? = err.isTerminal ? { progress in
+                switch progress {
+                case .reading(let bytes, let total): err.progress(read: bytes, total: total)
+                case .storing(let done, let total): err.progress("storing", done: done, of: total, "snapshots")
+                }
+            } : nil
+            if err.isTerminal { err.beginProgress() }
             let outcome = try StoreOptions.reportingStoreErrors {
                 try Terminal.reportingCaptureErrors {
-                    try store.ingest(files: files, request: request) { warning in
-                        Terminal.standardError.write(warning.description + "\n")
-                    }
+                    defer { err.clearProgress() }
+                    return try store.ingest(files: files, request: request, onWarning: { warning in
+                        err.clearProgress()
+                        err.write(warning.description + "\n")
+                    }, onProgress: onProgress)
                 }
             }
             for t in outcome.older {

@@ -46,12 +46,19 @@ extension RuleWatch {
 
         func run() throws {
             Terminal.ignoreBrokenPipes()
+            HeapTuning.keepLargeBuffersMapped()
             let config = try analysis.analyzerConfig()
             let filter = try analysis.filter(zone: try zone)
             let store = try storeOptions.open(create: false)
             try storeOptions.checkSource(in: store)
+            let err = Terminal.standardError
             let history = try StoreOptions.reportingStoreErrors {
-                try store.history(source: storeOptions.sourceName, since: filter.since, until: filter.until)
+                defer { err.clearProgress() }
+                // A week of a big node takes a while to read back: say how far on a terminal.
+                return try store.history(source: storeOptions.sourceName, since: filter.since, until: filter.until,
+                                         progress: err.isTerminal ? { done, total in
+                                             err.progress("reading the store", done: done, of: total, "snapshots")
+                                         } : nil)
             }
             let result = Analyzer(config: config).analyze(history, egress: nil, filter: filter, timeline: format == .html)
             let report: String

@@ -62,6 +62,37 @@ struct Terminal {
         Terminal.progressShown = true
     }
 
+    /// `storing: 120 of 1440 snapshots (8%), 35/s, 37 s left` on one line, rewritten in
+    /// place at most ten times a second (and once more at the end): for work counted in
+    /// things rather than bytes. `done == 0` starts the clock the rate is measured by.
+    func progress(_ doing: String, done: Int, of total: Int?, _ things: String) {
+        let now = Terminal.monotonicSeconds()
+        if done == 0 || Terminal.progressStart == nil {
+            Terminal.progressStart = (now, 0)
+            Terminal.progressDrawn = nil
+            if done == 0 { return }
+        }
+        if let drawn = Terminal.progressDrawn, now - drawn < 0.1, done != total { return }
+        Terminal.progressDrawn = now
+        let (t0, r0) = Terminal.progressStart!
+        let elapsed = now - t0
+        let rate = elapsed > 0.05 ? Double(done - r0) / elapsed : 0
+        var line = "\r\u{1B}[K\(doing): \(done)"
+        if let total, total > 0 {
+            line += " of \(total) \(things) (\(done * 100 / total)%)"
+        } else {
+            line += " \(things)"
+        }
+        if rate > 0 {
+            line += rate >= 10 ? ", \(Int(rate))/s" : ", \(Double(Int(rate * 10)) / 10)/s"
+            if let total, total > done { line += ", \(Terminal.duration(Double(total - done) / rate)) left" }
+        }
+        write(line)
+        Terminal.progressShown = true
+    }
+
+    nonisolated(unsafe) private static var progressDrawn: Double?
+
     /// Starts the clock the rate is measured by: call before reading begins.
     func beginProgress() { Terminal.progressStart = (Terminal.monotonicSeconds(), 0) }
 

@@ -4,17 +4,18 @@ import Testing
 /// Progress on standard error: drawn when it is a terminal (here a pseudo-terminal python's
 /// `pty` opens), absent when it is a pipe.
 @Suite struct ProgressTests {
-    /// A capture of about 36 MB: the parser reports progress every 32 MiB.
-    static func bigCapture(in dir: URL) throws -> URL {
+    /// A capture of about 36 MB (the parser reports progress every 32 MiB), or `size` bytes:
+    /// the incident's 8 snapshots again and again.
+    static func bigCapture(in dir: URL, size: Int = 36_000_000) throws -> URL {
         let sample = try Data(contentsOf: Tool.repoRoot.appendingPathComponent("Samples/incident/capture.txt"))
         // The sample again and again, its timestamps a minute later each time, so that time
         // runs forward through the whole capture (else every copy warns that it went back).
         let text = String(decoding: sample, as: UTF8.self)
         let stamp = try Regex("(?m)^2026-11-26T01:(\\d\\d):(\\d\\dZ)$")
         var data = Data()
-        data.reserveCapacity(36_500_000)
+        data.reserveCapacity(size + sample.count)
         var copy = 0
-        while data.count < 36_000_000 {
+        while data.count < size {
             let shifted = text.replacing(stamp) { m -> String in
                 let minute = Int(m.output[1].substring!)! + copy
                 let time = 26 * 1440 + 60 + minute
@@ -30,11 +31,9 @@ import Testing
         return url
     }
 
-    @Test func progressShowsBytesRateAndTimeLeftOnATerminal() throws {
-        let dir = try Tool.scratch()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let capture = try Self.bigCapture(in: dir)
-        // stderr on a pseudo-terminal, stdout on a pipe; prints what the terminal received.
+    /// Runs the tool with stderr on a pseudo-terminal and stdout discarded; `stdout` of the
+    /// result is what the terminal received.
+    static func onPseudoTerminal(_ arguments: [String]) throws -> ToolRun {
         let script = """
             import os, pty, subprocess, sys
             m, s = pty.openpty()
@@ -52,8 +51,14 @@ import Testing
             sys.stdout.buffer.write(out)
             sys.exit(p.wait())
             """
-        let run = try Tool.run(["-c", script, Tool.executable.path, "parse", "--summary", capture.path],
-                               executable: URL(fileURLWithPath: "/usr/bin/python3"))
+        return try Tool.run(["-c", script, Tool.executable.path] + arguments, executable: URL(fileURLWithPath: "/usr/bin/python3"))
+    }
+
+    @Test func progressShowsBytesRateAndTimeLeftOnATerminal() throws {
+        let dir = try Tool.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let capture = try Self.bigCapture(in: dir)
+        let run = try Self.onPseudoTerminal(["parse", "--summary", capture.path])
         #expect(run.status == 0, "\(run.stderr)")
         let shown = run.stdout
         #expect(shown.contains("reading: 32 of 34 MiB (93%)"), "\(shown.debugDescription)")
@@ -70,5 +75,45 @@ import Testing
         #expect(run.status == 0)
         #expect(run.stderr.isEmpty, "\(run.stderr.debugDescription)")
         #expect(run.stdout.hasPrefix("snapshots="))
+    }
+
+    /// 30 copies of the incident: 240 snapshots, stored one transaction each.
+    static let storedSnapshots = 240
+
+    @Test func ingestAndReportShowSnapshotsRateAndTimeLeftOnATerminal() throws {
+        let dir = try Tool.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let capture = try Self.bigCapture(in: dir, size: 29 * 88_105 + 1)
+        let store = dir.appendingPathComponent("rw.db").path
+        let n = Self.storedSnapshots
+        let ingest = try Self.onPseudoTerminal(["ingest", "--store", store, "--source", "p", capture.path])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let shown = ingest.stdout
+        #expect(shown.contains("storing: \(n) of \(n) snapshots (100%), "), "\(shown.debugDescription)")
+        // Drawn along the way too, with how fast and how long still.
+        let along = shown.components(separatedBy: "\r\u{1B}[K").filter { $0.hasPrefix("storing: ") && !$0.hasPrefix("storing: \(n) ") }
+        #expect(along.contains { $0.contains(" of \(n) snapshots (") && $0.contains("/s, ") && $0.hasSuffix(" s left") },
+                "\(shown.debugDescription)")
+        #expect(shown.hasSuffix("\r\u{1B}[K"), "\(shown.debugDescription)")
+
+        let report = try Self.onPseudoTerminal(["report", "--store", store, "--source", "p"])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.contains("reading the store: \(n) of \(n) snapshots (100%)"), "\(report.stdout.debugDescription)")
+        #expect(report.stdout.hasSuffix("\r\u{1B}[K"), "\(report.stdout.debugDescription)")
+    }
+
+    @Test func ingestAndReportShowNoProgressWhenStandardErrorIsNotATerminal() throws {
+        let dir = try Tool.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let capture = try Self.bigCapture(in: dir, size: 29 * 88_105 + 1)
+        let store = dir.appendingPathComponent("rw.db").path
+        let ingest = try Tool.run(["ingest", "--store", store, "--source", "p", capture.path])
+        #expect(ingest.status == 0)
+        #expect(ingest.stderr.isEmpty, "\(ingest.stderr.debugDescription)")
+        #expect(ingest.stdout.contains("stored p "))
+        let report = try Tool.run(["report", "--store", store, "--source", "p"])
+        #expect(report.status == 0)
+        #expect(report.stderr.isEmpty, "\(report.stderr.debugDescription)")
+        #expect(report.stdout.contains("\(Self.storedSnapshots) snapshots"), "\(report.stdout)")
     }
 }

@@ -1,11 +1,11 @@
 /// Adding a snapshot's samples: the history keeps what changed (see `chunks`).
 ///
 /// Two ways in. `appendSnapshot(_:samples:)` takes every sample a snapshot showed, changed
-/// or not, and finds what changed itself: the parser's path, and a store's that rebuilds a
-/// history from full snapshots. `appendSnapshot(_:changed:vanished:)` takes only what
-/// changed, for a store that keeps only that. Both give the same history, so the same
-/// `RuleSeries`. Rules must already be in `rules` (see `addRule`). The public faces of
-/// both are `appendChangedSnapshot` below and a store's own builder.
+/// or not, and finds what changed itself: the parser's path. `appendSnapshot(_:changed:vanished:)`
+/// takes only what changed, for a store that keeps only that (`RuleStore.history` rebuilds
+/// from its change blobs this way). Both give the same history, so the same `RuleSeries`.
+/// Rules must already be in `rules` (see `addRule`). The public face of the second is
+/// `appendChangedSnapshot` below.
 extension CaptureHistory {
     /// Adds `snapshot` (its `index` must be `snapshots.count`) with every sample it showed.
     ///
@@ -165,15 +165,19 @@ extension CaptureHistory {
     ///     changes.vanish(rule: deleted)
     /// }
     /// ```
-    /// - Parameter tables: indices of the tables it showed.
+    /// - Parameters:
+    ///   - tables: indices of the tables it showed.
+    ///   - tcp: its `# tcp` readings.
+    ///   - changeCount: how many samples `fill` will append, when known (room is made once).
     /// - Complexity: O(changes): rules that sat still are not visited.
     public mutating func appendChangedSnapshot(time: Int64?, source: String, line: Int = 0, egress: EgressSample?,
-                                               partial: Bool = false, tables shown: [Int],
-                                               _ fill: (inout ChangedSamples) -> Void) {
-        var s = HistorySnapshot(index: snapshots.count, time: time, source: source, line: line, egress: egress)
+                                               tcp: [TCPReading] = [], partial: Bool = false, tables shown: [Int],
+                                               changeCount: Int = 0, _ fill: (inout ChangedSamples) -> Void) {
+        var s = HistorySnapshot(index: snapshots.count, time: time, source: source, line: line, egress: egress, tcp: tcp)
         s.partial = partial
         s.tables = shown
         var changes = ChangedSamples()
+        changes.chunk.reserveCapacity(changeCount)
         fill(&changes)
         appendSnapshot(s, changed: changes.chunk, vanished: changes.vanished)
     }

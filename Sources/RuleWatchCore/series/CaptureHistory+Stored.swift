@@ -6,10 +6,12 @@
 /// let nat = history.addStoredTable(family: .ip, name: "nat", format: .save)
 /// let chain = history.addStoredChain(table: nat, name: "PREROUTING", hook: "prerouting", policy: "ACCEPT")
 /// let rule = history.addStoredRule(StoredRule(key: key, table: nat, chain: chain, target: "DNAT", ...))
-/// history.appendStoredSnapshot(time: t, source: "node-1", egress: nil, tables: [nat]) { samples in
-///     samples.append(rule: rule, packets: .exact(10), bytes: .exact(600))
+/// history.appendChangedSnapshot(time: t, source: "node-1", egress: nil, tables: [nat]) { changes in
+///     changes.append(rule: rule, packets: .exact(10), bytes: .exact(600))
 /// }
 /// ```
+/// Snapshots go in through `appendChangedSnapshot` (CaptureHistory+Changes.swift): a store
+/// keeps what changed, and hands over only that.
 extension CaptureHistory {
     /// Adds a table, or finds it when the history has it already; returns its index.
     public mutating func addStoredTable(family: Family, name: String, format: DumpFormat) -> Int {
@@ -54,22 +56,6 @@ extension CaptureHistory {
         return Int(index)
     }
 
-    /// Appends a snapshot and the counters of every rule it showed (`fill` appends them).
-    /// - Parameters:
-    ///   - tables: indices of the tables it showed.
-    ///   - tcp: its `# tcp` readings.
-    public mutating func appendStoredSnapshot(time: Int64?, source: String, line: Int = 0, egress: EgressSample?,
-                                              tcp: [TCPReading] = [], partial: Bool = false, tables shown: [Int],
-                                              sampleCount: Int = 0, _ fill: (inout StoredSamples) -> Void) {
-        var s = HistorySnapshot(index: snapshots.count, time: time, source: source, line: line, egress: egress, tcp: tcp)
-        s.partial = partial
-        s.tables = shown
-        var samples = StoredSamples(chunk: _SampleChunk())
-        samples.chunk.reserveCapacity(sampleCount)
-        fill(&samples)
-        appendSnapshot(s, samples: samples.chunk)
-    }
-
     /// Lends the samples of snapshot `s`: each rule it showed and its counters (`nil` packets:
     /// dumped without counters), in capture order.
     public func forEachSample(inSnapshot s: Int, _ body: (_ rule: Int, _ packets: Counter?, _ bytes: Counter?) -> Void) {
@@ -95,17 +81,6 @@ extension CaptureHistory {
         }
         textWriter.used += n
         return (textWriter.block, Int32(start))
-    }
-}
-
-/// Where `CaptureHistory.appendStoredSnapshot` takes a snapshot's samples from.
-public struct StoredSamples {
-    var chunk: _SampleChunk
-
-    /// One rule's counters in this snapshot; `packets == nil`: dumped without counters.
-    @inline(__always)
-    public mutating func append(rule: Int, packets: Counter?, bytes: Counter?) {
-        chunk.append(rule: Int32(truncatingIfNeeded: rule), packets: packets, bytes: bytes)
     }
 }
 

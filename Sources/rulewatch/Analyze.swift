@@ -54,14 +54,12 @@ extension RuleWatch {
         var egress: String?
 
         @Option(help: "Output format: text, json (schema 1) or html (one self-contained page with charts).")
-        var format: OutputFormat = .text
+        var format: ReportOutput.Format = .text
 
         @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
         var output: String?
 
         @OptionGroup var analysis: AnalysisOptions
-
-        enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json, html }
 
         func validate() throws {
             try analysis.validate(zone: try capture.parseOptions().timeZone)
@@ -82,23 +80,8 @@ extension RuleWatch {
             let result = Analyzer(config: analyzerConfig).analyze(history, egress: egressSeries, filter: filter,
                                                                   timeline: format == .html)
             if let egress, result.egressSource != .csv { warnEgressUnused(egress, history, result.egressSource) }
-            let report: String
-            switch format {
-            case .json:
-                report = result.json() + "\n"
-            case .text:
-                let out = Terminal.standardOutput
-                let onTerminal = output == nil && out.isTerminal
-                report = result.text(color: onTerminal && out.wantsColor, width: onTerminal ? out.columns : 80)
-            case .html:
-                let inputs = capture.files.isEmpty ? ["-"] : capture.files
-                report = try HTMLReport(result: result, read: ReadSummary(kind: "files", inputs: inputs)).render()
-            }
-            if let output {
-                try Terminal.writeFile(output, report)
-            } else {
-                Terminal.standardOutput.write(report)
-            }
+            try ReportOutput(format: format, path: output).write(
+                result, read: ReadSummary(kind: "files", inputs: capture.files.isEmpty ? ["-"] : capture.files))
             try analysis.exitIfFailing(result)
         }
 

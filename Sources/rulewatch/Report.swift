@@ -25,7 +25,7 @@ extension RuleWatch {
         @OptionGroup var storeOptions: StoreOptions
 
         @Option(help: "Output format: text, json (schema 1) or html (one self-contained page with charts).")
-        var format: Analyze.OutputFormat = .text
+        var format: ReportOutput.Format = .text
 
         @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
         var output: String?
@@ -61,23 +61,8 @@ extension RuleWatch {
                                          } : nil)
             }
             let result = Analyzer(config: config).analyze(history, egress: nil, filter: filter, timeline: format == .html)
-            let report: String
-            switch format {
-            case .json:
-                report = result.json() + "\n"
-            case .text:
-                let out = Terminal.standardOutput
-                let onTerminal = output == nil && out.isTerminal
-                report = result.text(color: onTerminal && out.wantsColor, width: onTerminal ? out.columns : 80)
-            case .html:
-                let read = ReadSummary(kind: "store", inputs: ["\(storeOptions.path) (source \(storeOptions.sourceName))"])
-                report = try HTMLReport(result: result, read: read).render()
-            }
-            if let output {
-                try Terminal.writeFile(output, report)
-            } else {
-                Terminal.standardOutput.write(report)
-            }
+            try ReportOutput(format: format, path: output).write(
+                result, read: ReadSummary(kind: "store", inputs: ["\(storeOptions.path) (source \(storeOptions.sourceName))"]))
             try analysis.exitIfFailing(result)
         }
     }

@@ -1,5 +1,6 @@
-// libFuzzer target over the whole capture parser; built by `run.sh` together with the
-// library's sources, as one module, so it may also drive a scanner directly.
+// libFuzzer target over the whole capture parser and what reads its output: the history,
+// the analyzer and both reports. Built by `run.sh` together with the library's sources, as
+// one module, so it may also drive a scanner directly.
 
 /// Keeps what a parse delivered and reads every byte of it, so that a rule pointing
 /// outside its arena shows up under the address sanitizer.
@@ -82,5 +83,149 @@ public func fuzzCapture(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         }
         try? scanner.finish(into: &log)
     }
+
+    fuzzAnalysis(bytes, forced: forced)
     return 0
+}
+
+/// The path `analyze` takes: the capture into a `CaptureHistory`, the analyzer over it with
+/// the capture's own egress (`# egress`, `# tcp`) and with a CSV, and both reports.
+func fuzzAnalysis(_ bytes: UnsafeRawBufferPointer, forced: ParseOptions) {
+    var history = CaptureHistory()
+    _ = try? CaptureParser().parse(bytes: bytes, name: "fuzz", into: &history)
+    if bytes.count % 3 == 0 {
+        var forcedHistory = CaptureHistory()
+        _ = try? CaptureParser(options: forced).parse(bytes: bytes, name: "fuzz", into: &forcedHistory)
+        analyzeAndReport(forcedHistory, egress: nil, filter: AnalysisFilter())
+    }
+    // The input read as an egress CSV, and a CSV whose rows fall on the snapshots' times
+    // with counts taken from the input's bytes.
+    let raw = Array(bytes)
+    let csv = try? EgressSeries.parseCSV(raw, file: "fuzz.csv")
+    var rows: [EgressSeries.Row] = []
+    for (i, s) in history.snapshots.enumerated() {
+        guard let time = s.time else { continue }
+        let a = raw.isEmpty ? 0 : UInt64(raw[(i &* 7) % raw.count])
+        let b = raw.isEmpty ? 0 : UInt64(raw[(i &* 13 &+ 5) % raw.count])
+        rows.append(.init(time: time &- Int64(a % 3), sample: EgressSample(ok: Swift.min(a, b), total: Swift.max(a, b))))
+    }
+    let derived = EgressSeries(rows: rows)
+    // A window and a table taken from the capture, so the filter's edges are reached too.
+    let times = history.snapshots.compactMap(\.time)
+    var narrowed = AnalysisFilter()
+    if times.count >= 2 {
+        narrowed.since = times[bytes.count % times.count]
+        narrowed.until = times[(bytes.count / 2) % times.count]
+    }
+    if !history.tables.isEmpty { narrowed.table = history.tables[bytes.count % history.tables.count].name }
+
+    analyzeAndReport(history, egress: nil, filter: AnalysisFilter())
+    analyzeAndReport(history, egress: derived, filter: AnalysisFilter(), timeline: true)
+    analyzeAndReport(history, egress: csv ?? derived, filter: narrowed)
+}
+
+func analyzeAndReport(_ history: CaptureHistory, egress: EgressSeries?, filter: AnalysisFilter, timeline: Bool = false) {
+    let result = Analyzer().analyze(history, egress: egress, filter: filter, timeline: timeline)
+    let text = result.text(color: false, width: 80)
+    for b in text.utf8 where b < 0x20 && b != ASCII.newline || b == 0x7F {
+        preconditionFailure("raw control byte \(b) in the text report")
+    }
+    _ = result.text(color: true, width: 20)
+    let json = result.json()
+    var checker = FuzzJSONChecker(Array(json.utf8))
+    precondition(checker.document(), "the JSON report is not JSON at byte \(checker.at): \(json)")
+}
+
+/// A strict JSON reader that only says whether a document is well-formed (RFC 8259).
+struct FuzzJSONChecker {
+    let b: [UInt8]
+    var at = 0
+    var depth = 0
+    init(_ bytes: [UInt8]) { b = bytes }
+
+    mutating func document() -> Bool {
+        guard value() else { return false }
+        space()
+        return at == b.count
+    }
+    mutating func space() {
+        while at < b.count, b[at] == 0x20 || b[at] == 0x0A || b[at] == 0x0D || b[at] == 0x09 { at += 1 }
+    }
+    mutating func eat(_ c: UInt8) -> Bool {
+        space()
+        guard at < b.count, b[at] == c else { return false }
+        at += 1
+        return true
+    }
+    mutating func literal(_ s: String) -> Bool {
+        for c in s.utf8 { guard at < b.count, b[at] == c else { return false }; at += 1 }
+        return true
+    }
+    mutating func value() -> Bool {
+        space()
+        guard at < b.count, depth < 200 else { return false }
+        switch b[at] {
+        case UInt8(ascii: "{"):
+            at += 1; depth += 1; defer { depth -= 1 }
+            if eat(UInt8(ascii: "}")) { return true }
+            repeat {
+                space()
+                guard string(), eat(UInt8(ascii: ":")), value() else { return false }
+            } while eat(UInt8(ascii: ","))
+            return eat(UInt8(ascii: "}"))
+        case UInt8(ascii: "["):
+            at += 1; depth += 1; defer { depth -= 1 }
+            if eat(UInt8(ascii: "]")) { return true }
+            repeat { guard value() else { return false } } while eat(UInt8(ascii: ","))
+            return eat(UInt8(ascii: "]"))
+        case UInt8(ascii: "\""): return string()
+        case UInt8(ascii: "t"): return literal("true")
+        case UInt8(ascii: "f"): return literal("false")
+        case UInt8(ascii: "n"): return literal("null")
+        default: return number()
+        }
+    }
+    mutating func string() -> Bool {
+        guard at < b.count, b[at] == UInt8(ascii: "\"") else { return false }
+        at += 1
+        while at < b.count {
+            let c = b[at]
+            at += 1
+            if c == UInt8(ascii: "\"") { return true }
+            if c < 0x20 { return false }
+            if c == UInt8(ascii: "\\") {
+                guard at < b.count else { return false }
+                let e = b[at]
+                at += 1
+                if e == UInt8(ascii: "u") {
+                    for _ in 0..<4 {
+                        guard at < b.count, isHex(b[at]) else { return false }
+                        at += 1
+                    }
+                } else if !"\"\\/bfnrt".utf8.contains(e) { return false }
+            }
+        }
+        return false
+    }
+    func isHex(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
+    }
+    func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+    mutating func digits() -> Bool {
+        let start = at
+        while at < b.count, isDigit(b[at]) { at += 1 }
+        return at > start
+    }
+    mutating func number() -> Bool {
+        if at < b.count, b[at] == UInt8(ascii: "-") { at += 1 }
+        guard at < b.count else { return false }
+        if b[at] == UInt8(ascii: "0") { at += 1 } else { guard digits() else { return false } }
+        if at < b.count, b[at] == UInt8(ascii: ".") { at += 1; guard digits() else { return false } }
+        if at < b.count, b[at] == UInt8(ascii: "e") || b[at] == UInt8(ascii: "E") {
+            at += 1
+            if at < b.count, b[at] == UInt8(ascii: "+") || b[at] == UInt8(ascii: "-") { at += 1 }
+            guard digits() else { return false }
+        }
+        return true
+    }
 }

@@ -1,12 +1,13 @@
 #!/bin/bash
-# Builds the capture parser's fuzz target with libFuzzer and AddressSanitizer and runs it.
+# Builds the capture fuzz target (parser, history, analyzer, reports) with libFuzzer and
+# AddressSanitizer and runs it.
 #
 #   fuzz/run.sh [extra libFuzzer flags]   RUNS=N (default 1000000), MAX_LEN=N (4096), SEEDS=DIR
 #
-# PARSE_ONLY=1 builds only model/ and parse/ (all the target reaches) instead of the whole
-# library.
+# NO_BUILD=1 runs the binary already built.
 #
-# The corpus grows in fuzz/corpus-run/ (seeded from Tests/Corpus, the real dumps the tests read); a crash
+# The corpus grows in fuzz/corpus-run/ (seeded from Tests/Corpus, the real dumps the tests read,
+# and from the multi-snapshot captures of Samples/ and Tests/promtool, cut to fit); a crash
 # is written to fuzz/crash-<sha1>, and the script exits non-zero.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,15 +19,14 @@ corpus=$here/corpus-run
 
 mkdir -p "$build" "$corpus"
 cd "$root"
-echo "building $bin" >&2
-if [ "${PARSE_ONLY:-0}" = 1 ]; then
-    mapfile -t sources < <(find Sources/RuleWatchCore/model Sources/RuleWatchCore/parse -name '*.swift' | sort)
-else
+if [ "${NO_BUILD:-0}" != 1 ] || [ ! -x "$bin" ]; then
+    echo "building $bin" >&2
+    # The whole library: the target goes through series/, detect/ and report/ too.
     mapfile -t sources < <(find Sources/RuleWatchCore -name '*.swift' | sort)
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -use-ld=lld \
+        -module-name RuleWatchCore -I Sources/CZlib -lz \
+        "${sources[@]}" fuzz/FuzzCapture.swift -o "$bin"
 fi
-swiftc -sanitize=fuzzer,address -parse-as-library -O -use-ld=lld \
-    -module-name RuleWatchCore -I Sources/CZlib -lz \
-    "${sources[@]}" fuzz/FuzzCapture.swift -o "$bin"
 
 [ -d "$seeds" ] || { echo "fuzz/run.sh: no seed directory $seeds" >&2; exit 66; }
 for f in "$seeds"/*; do
@@ -37,6 +37,14 @@ for f in "$seeds"/*; do
         tr -d '\n' < "$f" > "$corpus/seed-oneline-$(basename "$f")"
     fi
 done
+
+# Multi-snapshot captures, which the analyzer reads across snapshots, cut to fit -max_len.
+captures=()
+for f in Samples/incident/capture.txt Tests/promtool/*/capture.txt Samples/nft-forms/*.txt; do
+    [ -f "$f" ] && captures+=("$f")
+done
+[ ${#captures[@]} -eq 0 ] || python3 "$here/pack-seeds.py" "${MAX_LEN:-4096}" "$corpus" "${captures[@]}"
+[ -f Samples/nft-forms/ruleset.nft ] && cp -n Samples/nft-forms/ruleset.nft "$corpus/seed-nft-forms-ruleset.nft"
 
 log=$build/last-run.log
 set +e

@@ -114,24 +114,3 @@ import Testing
         }
     }
 }
-
-/// Inputs the fuzzer once crashed the parser with: each must now parse, or be refused, quietly.
-@Suite struct FuzzRegressionTests {
-    static let directory = Corpus.repoRoot.appendingPathComponent("fuzz/regressions")
-    static let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
-
-    @Test func regressionsAreThere() { #expect(Self.files.count >= 5) }
-
-    @Test(arguments: files)
-    func crashInputParsesWithoutTrapping(_ file: String) throws {
-        let bytes = Array(try Data(contentsOf: Self.directory.appendingPathComponent(file)))
-        var summary = Summary()
-        var rules = CollectingSink()
-        for parse in [{ try CaptureParser().parse(bytes: bytes, name: file, into: &summary) },
-                      { try CaptureParser().parse(bytes: bytes, name: file, into: &rules) }] {
-            do { try parse() } catch let error as CaptureError {
-                #expect(error.exitStatus == 65, "\(error)")
-            }
-        }
-    }
-}

@@ -272,7 +272,8 @@ extension CaptureHistory {
         return String(repeating: "0", count: 12 - hex.count) + hex
     }
 
-    private mutating func internTable(family: Family, name: String, format: DumpFormat) -> Int {
+    /// The table's index, added (with its seed and order buffers) when new.
+    mutating func internTable(family: Family, name: String, format: DumpFormat) -> Int {
         let table = HistoryTable(family: family, name: name, format: format)
         if let i = tables.firstIndex(of: table) { return i }
         tables.append(table)

@@ -15,13 +15,7 @@
 extension CaptureHistory {
     /// Adds a table, or finds it when the history has it already; returns its index.
     public mutating func addStoredTable(family: Family, name: String, format: DumpFormat) -> Int {
-        let table = HistoryTable(family: family, name: name, format: format)
-        if let i = tables.firstIndex(of: table) { return i }
-        tables.append(table)
-        tableSeeds.append(RuleIdentityNormalizer.tableSeed(family: family, table: name, format: format))
-        previousOrder.append(TableOrder())
-        spareOrders.append(TableOrder())
-        return tables.count - 1
+        internTable(family: family, name: name, format: format)
     }
 
     /// Adds a chain of `table` (or updates its hook and policy when it has it); returns its index.

@@ -10,10 +10,14 @@ let package = Package(
         .package(name: "rulewatch", path: ".."),
     ],
     targets: [
+        // What the benchmarks share: the seeded generator and the sample scripts that make
+        // their inputs on a real kernel.
+        .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
         .executableTarget(
             name: "ParseThroughput",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
                 .product(name: "RuleWatchCore", package: "rulewatch"),
             ],
             path: "Benchmarks/ParseThroughput",
@@ -23,6 +27,7 @@ let package = Package(
             name: "CaptureAnalysis",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
                 .product(name: "RuleWatchCore", package: "rulewatch"),
             ],
             path: "Benchmarks/CaptureAnalysis",
@@ -32,6 +37,7 @@ let package = Package(
             name: "StoreIngest",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
                 .product(name: "RuleWatchCore", package: "rulewatch"),
                 .product(name: "RuleWatchStore", package: "rulewatch"),
             ],

@@ -1,17 +1,10 @@
+import BenchmarkSupport
 import Foundation
 
 /// The kube node's rolling captures: made once by `Samples/kube-node/make-capture.sh` (which
 /// needs root) into `Benchmarks/.build/data/`, or taken from `RULEWATCH_BENCH_CAPTURE` (10
 /// snapshots) and `RULEWATCH_BENCH_CAPTURE_100` (100 snapshots).
 enum KubeNodeCapture {
-    struct Unavailable: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    static var benchmarksDirectory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     /// Finds the capture of `snapshots` snapshots (10 or 100), making it first if it is
     /// missing: 10 take about a minute, 100 about ten.
     static func prepare(snapshots: Int = 10) throws -> URL {
@@ -20,18 +13,11 @@ enum KubeNodeCapture {
             return URL(fileURLWithPath: path)
         }
         let name = snapshots == 10 ? "kube-node-capture.txt" : "kube-node-capture-\(snapshots).txt"
-        let capture = benchmarksDirectory.appendingPathComponent(".build/data/\(name)")
+        let capture = SampleScript.data(name)
         if FileManager.default.fileExists(atPath: capture.path) { return capture }
         try FileManager.default.createDirectory(at: capture.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let script = benchmarksDirectory.appendingPathComponent("../Samples/kube-node/make-capture.sh").standardized
-        let process = Process()
-        process.executableURL = script
-        process.arguments = [capture.path, "--snapshots", "\(snapshots)"]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Unavailable(description: "\(script.path) \(capture.path) failed (status \(process.terminationStatus)); it needs root. Make the capture as root, or point \(variable) at one.")
-        }
+        try SampleScript.run("make-capture.sh", [capture.path, "--snapshots", "\(snapshots)"],
+                             hint: "Make the capture as root, or point \(variable) at one.")
         return capture
     }
 

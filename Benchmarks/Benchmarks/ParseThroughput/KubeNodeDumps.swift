@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 
 /// The kube node's dumps the benchmarks read: made once by `Samples/kube-node/make-dumps.sh`
@@ -24,32 +25,17 @@ struct KubeNodeDumps: Sendable {
         }
     }
 
-    struct Unavailable: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    static var benchmarksDirectory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     /// Finds the dumps, making them first if they are missing.
     static func prepare() throws -> KubeNodeDumps {
         let env = ProcessInfo.processInfo.environment["RULEWATCH_BENCH_DATA"]
         let dir = env.map { URL(fileURLWithPath: $0) }
-            ?? benchmarksDirectory.appendingPathComponent(".build/data/kube-node")
+            ?? SampleScript.data("kube-node")
         let dumps = KubeNodeDumps(directory: dir)
         if Format.allCases.allSatisfy({ FileManager.default.fileExists(atPath: dumps.url($0).path) }) {
             return dumps
         }
-        let script = benchmarksDirectory.appendingPathComponent("../Samples/kube-node/make-dumps.sh").standardized
-        let process = Process()
-        process.executableURL = script
-        process.arguments = [dir.path, "--services", "3000", "--seed", "1"]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Unavailable(description: "\(script.path) \(dir.path) failed (status \(process.terminationStatus)); it needs root. Make the dumps as root, or point RULEWATCH_BENCH_DATA at a directory holding them.")
-        }
+        try SampleScript.run("make-dumps.sh", [dir.path, "--services", "3000", "--seed", "1"],
+                             hint: "Make the dumps as root, or point RULEWATCH_BENCH_DATA at a directory holding them.")
         return dumps
     }
 

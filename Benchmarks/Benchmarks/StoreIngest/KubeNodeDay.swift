@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import RuleWatchCore
 import RuleWatchStore
@@ -16,28 +17,14 @@ struct KubeNodeDay: Sendable {
     /// 2026-11-24T00:00:00Z
     static let start: Int64 = 1_795_478_400_000_000_000
 
-    struct Unavailable: Error, CustomStringConvertible { var description: String }
-
-    static var benchmarksDirectory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     static func prepare() throws -> KubeNodeDay {
-        let dir = benchmarksDirectory.appendingPathComponent(".build/data/kube-node-day")
+        let dir = SampleScript.data("kube-node-day")
         let day = KubeNodeDay(directory: dir)
         if FileManager.default.fileExists(atPath: day.next[1]) { return day }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let dump = dir.appendingPathComponent("save-c.txt")
         if !FileManager.default.fileExists(atPath: dump.path) {
-            let script = benchmarksDirectory.appendingPathComponent("../Samples/kube-node/make-save.sh").standardized
-            let process = Process()
-            process.executableURL = script
-            process.arguments = [dump.path, "--services", "3000", "--seed", "1"]
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw Unavailable(description: "\(script.path) failed (status \(process.terminationStatus)); it needs root")
-            }
+            try SampleScript.run("make-save.sh", [dump.path, "--services", "3000", "--seed", "1"])
         }
         var minutes = Minutes(try Data(contentsOf: dump))
         try? FileManager.default.removeItem(atPath: day.store)
@@ -59,7 +46,7 @@ struct KubeNodeDay: Sendable {
     struct Minutes {
         var lines: [[UInt8]]
         var counted: [Int] = []
-        var random = SplitMix(seed: 1)
+        var random = SplitMix64(seed: 1)
 
         init(_ data: Data) {
             lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { [UInt8]($0) }
@@ -85,18 +72,6 @@ struct KubeNodeDay: Sendable {
                 out += l
             }
             return out
-        }
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }

@@ -45,19 +45,14 @@ struct Terminal {
         let now = Terminal.monotonicSeconds()
         if Terminal.progressStart == nil { Terminal.progressStart = (now, read) }
         if read == 0 { return }
-        let (t0, r0) = Terminal.progressStart!
-        let elapsed = now - t0
-        let rate = elapsed > 0.05 ? Double(read - r0) / elapsed : 0
+        let rate = Terminal.rate(read, now: now)
         var line = "\r\u{1B}[Kreading: \(read >> 20)"
         if let total, total > 0 {
             line += " of \(total >> 20) MiB (\(read * 100 / total)%)"
         } else {
             line += " MiB"
         }
-        if rate > 0 {
-            line += ", \(Int(rate) >> 20) MiB/s"
-            if let total, total > read { line += ", \(Terminal.duration(Double(total - read) / rate)) left" }
-        }
+        if rate > 0 { line += ", \(Int(rate) >> 20) MiB/s" + Terminal.left(read, of: total, rate: rate) }
         write(line)
         Terminal.progressShown = true
     }
@@ -74,9 +69,7 @@ struct Terminal {
         }
         if let drawn = Terminal.progressDrawn, now - drawn < 0.1, done != total { return }
         Terminal.progressDrawn = now
-        let (t0, r0) = Terminal.progressStart!
-        let elapsed = now - t0
-        let rate = elapsed > 0.05 ? Double(done - r0) / elapsed : 0
+        let rate = Terminal.rate(done, now: now)
         var line = "\r\u{1B}[K\(doing): \(done)"
         if let total, total > 0 {
             line += " of \(total) \(things) (\(done * 100 / total)%)"
@@ -84,11 +77,23 @@ struct Terminal {
             line += " \(things)"
         }
         if rate > 0 {
-            line += rate >= 10 ? ", \(Int(rate))/s" : ", \(Double(Int(rate * 10)) / 10)/s"
-            if let total, total > done { line += ", \(Terminal.duration(Double(total - done) / rate)) left" }
+            line += (rate >= 10 ? ", \(Int(rate))/s" : ", \(Double(Int(rate * 10)) / 10)/s") + Terminal.left(done, of: total, rate: rate)
         }
         write(line)
         Terminal.progressShown = true
+    }
+
+    /// Units done per second since the progress clock started; 0 until it has run a moment.
+    private static func rate(_ done: Int, now: Double) -> Double {
+        let (t0, d0) = progressStart!
+        let elapsed = now - t0
+        return elapsed > 0.05 ? Double(done - d0) / elapsed : 0
+    }
+
+    /// `, 5 s left` when the total is known and not yet reached.
+    private static func left(_ done: Int, of total: Int?, rate: Double) -> String {
+        guard let total, total > done else { return "" }
+        return ", \(duration(Double(total - done) / rate)) left"
     }
 
     nonisolated(unsafe) private static var progressDrawn: Double?

@@ -24,7 +24,7 @@ public enum PrometheusExposition {
             namespace: "rulewatch", metricName: "rule", unitName: "info",
             helpText: "Always 1: the text of the rule with this rule_id, kept in one series instead of every one.")
     }
-    public static var counterResets: MetricNameDescriptor {
+    public static var chainResets: MetricNameDescriptor {
         MetricNameDescriptor(
             namespace: "rulewatch", metricName: "chain_resets", unitName: "total",
             helpText: "Snapshots in which counters of the chain's rules went down (the chain or rule was rewritten, replaced or zeroed).")
@@ -66,7 +66,7 @@ public enum PrometheusExposition {
         for chain in metrics.chainResets
         where chain.resets > 0 || exportedChains.contains(ChainKey(family: chain.family, table: chain.table, chain: chain.chain)) {
             let labels = [("family", chain.family), ("table", chain.table), ("chain", chain.chain)]
-            resets.next().makeCounter(descriptor: counterResets, labels: labels).increment(by: clamped(chain.resets))
+            resets.next().makeCounter(descriptor: chainResets, labels: labels).increment(by: clamped(chain.resets))
         }
         // Two findings of one kind about one rule or chain would share a series: the higher
         // score stands for both.

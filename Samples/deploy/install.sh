@@ -2,11 +2,13 @@
 # Installs rulewatch and runs `rulewatch collect` every minute: with a systemd timer where
 # systemd runs, else with /etc/cron.d/rulewatch. Run from the repository as root:
 #
-#   swift build -c release && sudo Samples/deploy/install.sh
+#   swift build -c release --static-swift-stdlib && sudo Samples/deploy/install.sh
+#
+# The static build needs no Swift runtime on the node: copy the binary to nodes that have none.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${RULEWATCH_BIN:-$here/../../.build/release/rulewatch}
-[ -x "$bin" ] || { echo "install.sh: $bin not found: run 'swift build -c release' first" >&2; exit 66; }
+[ -x "$bin" ] || { echo "install.sh: $bin not found: run 'swift build -c release --static-swift-stdlib' first" >&2; exit 66; }
 install -m 0755 "$bin" /usr/local/bin/rulewatch
 install -d -m 0750 /var/lib/rulewatch
 if [ -d /run/systemd/system ]; then

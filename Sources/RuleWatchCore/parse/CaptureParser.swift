@@ -80,7 +80,9 @@ public struct CaptureParser {
                 } catch let failure as ReadFailure {
                     throw CaptureError(Diagnostic(.error, file: input.name, failure.message), exitStatus: 74)
                 }
-                var reader = LineReader(source: source, capacity: bufferCapacity)
+                // Mapping pays only for a file of more than a few buffers.
+                let mapped = input.size.flatMap { $0 >= _MappedWindow.minimumFileSize ? $0 : nil }
+                var reader = LineReader(source: source, capacity: bufferCapacity, mappedSize: mapped)
                 defer { reader.close() }
                 if let note = try parseFile(&reader, name: input.name, assembler: &assembler, progressBase: done, total: total) {
                     empty.append(note)

@@ -44,93 +44,112 @@ struct FuzzTableLog: TableReceiver {
 public func fuzzCapture(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     let formats: [DumpFormat?] = [nil, .listing, .save, .nft, .nftJSON]
+    // Every input goes the whole way: parsed as `parse --summary` does and into a history,
+    // analyzed, and written as both reports. The variants of each step (a forced format, the
+    // JSON scanner fed pieces, an egress CSV, a narrowed filter) are taken in turn, chosen by
+    // the input's size, so that each run costs one analysis, not six: the mutations reach all
+    // of them, at several times the runs a second.
+    let variant = size % 6
+    let forced = ParseOptions(format: formats[size % formats.count], strict: size % 7 == 0)
 
-    // The whole parser, as `parse --summary` and as the commands that keep rules use it.
     var summary = Summary()
     _ = try? CaptureParser().parse(bytes: bytes, name: "fuzz", into: &summary)
-    var rules = FuzzRuleSink()
-    _ = try? CaptureParser().parse(bytes: bytes, name: "fuzz", into: &rules)
-    // A forced format reads every line as one kind of dump, the worst case for its scanner.
-    let forced = ParseOptions(format: formats[size % formats.count], strict: size % 7 == 0)
-    var forcedRules = FuzzRuleSink()
-    _ = try? CaptureParser(options: forced).parse(bytes: bytes, name: "fuzz", into: &forcedRules)
-
-    // The JSON scanner fed lines in small pieces, as it gets lines over 1 MiB.
-    let piece = 1 + size % 13
-    for wantsRules in [false, true] {
-        var scanner = NftJSONScanner(options: ParseOptions(), wantsRules: wantsRules, source: "fuzz")
-        var log = FuzzTableLog()
-        var start = 0
-        var number = 0
-        while start < size {
-            var end = start
-            while end < size && data[end] != ASCII.newline { end += 1 }
-            number += 1
-            var at = start
-            repeat {
-                let stop = Swift.min(at + piece, end)
-                let line = Line(bytes: ByteSlice(UnsafeRawBufferPointer(rebasing: bytes[at..<stop])), number: number,
-                                isFirstPiece: at == start, isLastPiece: stop == end)
-                let result = (try? scanner.feed(line, into: &log)) ?? .notMine
-                if result == .notMine && at == start {
-                    // As the parser does: end the section; the line starts the next one if it can.
-                    try? scanner.finish(into: &log)
-                    _ = try? scanner.feed(line, into: &log)
-                }
-                at = stop
-            } while at < end
-            start = end + 1
-        }
-        try? scanner.finish(into: &log)
+    switch variant {
+    case 0:
+        var rules = FuzzRuleSink()
+        _ = try? CaptureParser().parse(bytes: bytes, name: "fuzz", into: &rules)
+    case 1:
+        // A forced format reads every line as one kind of dump, the worst case for its scanner.
+        var forcedRules = FuzzRuleSink()
+        _ = try? CaptureParser(options: forced).parse(bytes: bytes, name: "fuzz", into: &forcedRules)
+    case 2, 3:
+        fuzzJSONPieces(data, size, wantsRules: variant == 3)
+    default:
+        break
     }
-
-    fuzzAnalysis(bytes, forced: forced)
+    fuzzAnalysis(bytes, forced: forced, variant: size / 6)
     return 0
 }
 
-/// The path `analyze` takes: the capture into a `CaptureHistory`, the analyzer over it with
-/// the capture's own egress (`# egress`, `# tcp`) and with a CSV, and both reports.
-func fuzzAnalysis(_ bytes: UnsafeRawBufferPointer, forced: ParseOptions) {
-    var history = CaptureHistory()
-    _ = try? CaptureParser().parse(bytes: bytes, name: "fuzz", into: &history)
-    if bytes.count % 3 == 0 {
-        var forcedHistory = CaptureHistory()
-        _ = try? CaptureParser(options: forced).parse(bytes: bytes, name: "fuzz", into: &forcedHistory)
-        analyzeAndReport(forcedHistory, egress: nil, filter: AnalysisFilter())
+/// The JSON scanner fed lines in small pieces, as it gets lines over 1 MiB.
+func fuzzJSONPieces(_ data: UnsafePointer<UInt8>, _ size: Int, wantsRules: Bool) {
+    let bytes = UnsafeRawBufferPointer(start: data, count: size)
+    let piece = 1 + size % 13
+    var scanner = NftJSONScanner(options: ParseOptions(), wantsRules: wantsRules, source: "fuzz")
+    var log = FuzzTableLog()
+    var start = 0
+    var number = 0
+    while start < size {
+        var end = start
+        while end < size && data[end] != ASCII.newline { end += 1 }
+        number += 1
+        var at = start
+        repeat {
+            let stop = Swift.min(at + piece, end)
+            let line = Line(bytes: ByteSlice(UnsafeRawBufferPointer(rebasing: bytes[at..<stop])), number: number,
+                            isFirstPiece: at == start, isLastPiece: stop == end)
+            let result = (try? scanner.feed(line, into: &log)) ?? .notMine
+            if result == .notMine && at == start {
+                // As the parser does: end the section; the line starts the next one if it can.
+                try? scanner.finish(into: &log)
+                _ = try? scanner.feed(line, into: &log)
+            }
+            at = stop
+        } while at < end
+        start = end + 1
     }
-    // The input read as an egress CSV, and a CSV whose rows fall on the snapshots' times
-    // with counts taken from the input's bytes.
-    let raw = Array(bytes)
-    let csv = try? EgressSeries.parseCSV(raw, file: "fuzz.csv")
-    var rows: [EgressSeries.Row] = []
-    for (i, s) in history.snapshots.enumerated() {
-        guard let time = s.time else { continue }
-        let a = raw.isEmpty ? 0 : UInt64(raw[(i &* 7) % raw.count])
-        let b = raw.isEmpty ? 0 : UInt64(raw[(i &* 13 &+ 5) % raw.count])
-        rows.append(.init(time: time &- Int64(a % 3), sample: EgressSample(ok: Swift.min(a, b), total: Swift.max(a, b))))
-    }
-    let derived = EgressSeries(rows: rows)
-    // A window and a table taken from the capture, so the filter's edges are reached too.
-    let times = history.snapshots.compactMap(\.time)
-    var narrowed = AnalysisFilter()
-    if times.count >= 2 {
-        narrowed.since = times[bytes.count % times.count]
-        narrowed.until = times[(bytes.count / 2) % times.count]
-    }
-    if !history.tables.isEmpty { narrowed.table = history.tables[bytes.count % history.tables.count].name }
-
-    analyzeAndReport(history, egress: nil, filter: AnalysisFilter())
-    analyzeAndReport(history, egress: derived, filter: AnalysisFilter(), timeline: true)
-    analyzeAndReport(history, egress: csv ?? derived, filter: narrowed)
+    try? scanner.finish(into: &log)
 }
 
-func analyzeAndReport(_ history: CaptureHistory, egress: EgressSeries?, filter: AnalysisFilter, timeline: Bool = false) {
+/// The path `analyze` takes: the capture into a `CaptureHistory`, the analyzer over it with
+/// the capture's own egress (`# egress`, `# tcp`), with a CSV or over a narrowed window, and
+/// both reports.
+func fuzzAnalysis(_ bytes: UnsafeRawBufferPointer, forced: ParseOptions, variant: Int) {
+    var history = CaptureHistory()
+    if variant % 4 == 3 {
+        _ = try? CaptureParser(options: forced).parse(bytes: bytes, name: "fuzz", into: &history)
+        analyzeAndReport(history, egress: nil, filter: AnalysisFilter(), colorNarrow: true)
+        return
+    }
+    _ = try? CaptureParser().parse(bytes: bytes, name: "fuzz", into: &history)
+    switch variant % 4 {
+    case 0:
+        analyzeAndReport(history, egress: nil, filter: AnalysisFilter(), colorNarrow: variant % 8 == 4)
+    case 1:
+        // A CSV whose rows fall on the snapshots' times, counts taken from the input's bytes.
+        let raw = Array(bytes)
+        var rows: [EgressSeries.Row] = []
+        for (i, s) in history.snapshots.enumerated() {
+            guard let time = s.time else { continue }
+            let a = raw.isEmpty ? 0 : UInt64(raw[(i &* 7) % raw.count])
+            let b = raw.isEmpty ? 0 : UInt64(raw[(i &* 13 &+ 5) % raw.count])
+            rows.append(.init(time: time &- Int64(a % 3), sample: EgressSample(ok: Swift.min(a, b), total: Swift.max(a, b))))
+        }
+        analyzeAndReport(history, egress: EgressSeries(rows: rows), filter: AnalysisFilter(), timeline: true,
+                         colorNarrow: variant % 8 == 5)
+    default:
+        // The input read as an egress CSV; a window and a table taken from the capture, so
+        // the filter's edges are reached too.
+        let csv = try? EgressSeries.parseCSV(Array(bytes), file: "fuzz.csv")
+        let times = history.snapshots.compactMap(\.time)
+        var narrowed = AnalysisFilter()
+        if times.count >= 2 {
+            narrowed.since = times[bytes.count % times.count]
+            narrowed.until = times[(bytes.count / 2) % times.count]
+        }
+        if !history.tables.isEmpty { narrowed.table = history.tables[bytes.count % history.tables.count].name }
+        analyzeAndReport(history, egress: csv, filter: narrowed, colorNarrow: variant % 8 == 6)
+    }
+}
+
+func analyzeAndReport(_ history: CaptureHistory, egress: EgressSeries?, filter: AnalysisFilter, timeline: Bool = false,
+                      colorNarrow: Bool = false) {
     let result = Analyzer().analyze(history, egress: egress, filter: filter, timeline: timeline)
     let text = result.text(color: false, width: 80)
     for b in text.utf8 where b < 0x20 && b != ASCII.newline || b == 0x7F {
         preconditionFailure("raw control byte \(b) in the text report")
     }
-    _ = result.text(color: true, width: 20)
+    if colorNarrow { _ = result.text(color: true, width: 20) }
     let json = result.json()
     var checker = FuzzJSONChecker(Array(json.utf8))
     precondition(checker.document(), "the JSON report is not JSON at byte \(checker.at): \(json)")

@@ -223,14 +223,22 @@ extension AnalysisResult {
     static func wrap(_ s: String, _ width: Int) -> [String] {
         var lines: [String] = []
         var line = ""
+        // The line's length in characters, kept as it grows: counting it anew for every word
+        // walked the line again each time.
+        var length = 0
         for word in oneLine(s).split(separator: " ") {
+            let n = word.count
             if line.isEmpty {
                 line = String(word)
-            } else if line.count + 1 + word.count <= width {
-                line += " " + word
+                length = n
+            } else if length + 1 + n <= width {
+                line += " "
+                line += word
+                length += 1 + n
             } else {
                 lines.append(clip(line, width))
                 line = String(word)
+                length = n
             }
         }
         if !line.isEmpty { lines.append(clip(line, width)) }

@@ -46,11 +46,22 @@ import Testing
         #expect(serial.snapshots.map(\.tables) == concurrent.snapshots.map(\.tables))
     }
 
-    /// The history takes each table's rule bytes to compare the next snapshot with and gives
-    /// the table back another buffer: over many snapshots of two tables of different sizes,
-    /// with rules inserted above others and a rule's text changing, it must find the same
-    /// identities and keep the same samples as when it copies them.
-    @Test func concurrentHistoryKeepsTheSameRulesAndSamples() throws {
+    /// A history that takes each table's rule bytes to compare the next snapshot with (and
+    /// gives the table back another buffer) finds the same identities and keeps the same
+    /// samples as one lent the tables, which copies the bytes: over many snapshots of two
+    /// tables of different sizes, with rules inserted above others and a rule's port changing
+    /// in place (same length, same offsets: only the bytes tell it apart).
+    @Test func takenTablesGiveTheSameHistoryAsLentOnes() throws {
+        /// Only `table(_:)`: the parser lends it each table (the protocol's default `take`).
+        struct Lent: DumpSink {
+            var history = CaptureHistory()
+            var wantsRules: Bool { true }
+            mutating func beginSnapshot(_ header: SnapshotHeader) { history.beginSnapshot(header) }
+            mutating func endSnapshot(_ header: SnapshotHeader, partial: Bool) {
+                history.endSnapshot(header, partial: partial)
+            }
+            mutating func table(_ table: ParsedTable) { history.table(table) }
+        }
         var capture = ""
         for i in 0..<60 {
             capture += "@\(1_795_514_400 + 60 * i)\n*nat\n:PREROUTING ACCEPT [\(i):\(i * 60)]\n:KUBE-SERVICES - [0:0]\n"
@@ -68,11 +79,17 @@ import Testing
             capture += "COMMIT\n"
         }
         let input = Array(capture.utf8)
-        var serial = CaptureHistory()
+        var lent = Lent()
+        var taken = CaptureHistory()
         var concurrent = CaptureHistory()
-        try CaptureParser().parse(bytes: input, name: "recycled", into: &serial)
+        try CaptureParser().parse(bytes: input, name: "recycled", into: &lent)
+        try CaptureParser().parse(bytes: input, name: "recycled", into: &taken)
         try CaptureParser().parseConcurrently(bytes: input, name: "recycled", into: &concurrent)
+        let serial = lent.history
+        // 40 DNATs, rule 7 under 11 more ports, 6 PREROUTING rules, 2 INPUT rules, 2 policies.
+        #expect(serial.rules.count == 61)
         #expect(concurrent.snapshots.count == 60)
+        #expect(taken.rules.map(\.id) == serial.rules.map(\.id))
         #expect(concurrent.rules.map(\.id) == serial.rules.map(\.id))
         #expect(concurrent.rules.map(\.text) == serial.rules.map(\.text))
         func samples(_ h: CaptureHistory) -> [String] {
@@ -85,6 +102,7 @@ import Testing
         let kept = samples(serial)
         #expect(kept.count > 60 * 40)
         #expect(samples(concurrent) == kept)
+        #expect(samples(taken) == kept)
         #expect(Analyzer().analyze(concurrent).json() == Analyzer().analyze(serial).json())
     }
 

@@ -6,12 +6,23 @@ import Glibc
 /// hands and queues the full one; the sink thread hands it to the sink, empties it and puts
 /// it back for reuse, so the buffers are allocated (and their pages touched) once. At most
 /// `tablesInFlight` tables wait at a time, which bounds memory; the parser waits beyond that.
+///
+/// A table travels in a `Slot`, moved in and out of it with `swap`, never copied: a copy
+/// left on one thread (a temporary the parser drops only when it next runs, on a busy
+/// machine milliseconds later) would make the buffers shared when the other thread empties
+/// or fills them, and they would be allocated afresh, 10 MB and their page faults a table
+/// on a big node.
 final class _HandOff: @unchecked Sendable {
     enum Event {
         case begin(SnapshotHeader)
-        case table(ParsedTable)
+        case table(Slot)
         case end(SnapshotHeader, partial: Bool)
         case done
+    }
+
+    /// Holds one table; only the thread that holds the slot touches it.
+    final class Slot: @unchecked Sendable {
+        var table = ParsedTable()
     }
 
     /// Thrown into the parser when the sink has failed: the parse stops there.
@@ -22,7 +33,7 @@ final class _HandOff: @unchecked Sendable {
     private var next = 0
     private var queuedTables = 0
     private let tablesInFlight: Int
-    private var spares: [ParsedTable] = []
+    private var spares: [Slot] = []
     private(set) var failure: Error?
 
     init(tablesInFlight: Int) {
@@ -40,11 +51,15 @@ final class _HandOff: @unchecked Sendable {
         mutating func endSnapshot(_ header: SnapshotHeader, partial: Bool) throws {
             try handOff.put(.end(header, partial: partial))
         }
-        mutating func table(_ table: ParsedTable) throws { try handOff.put(.table(table)) }
+        mutating func table(_ table: ParsedTable) throws {
+            let slot = Slot()
+            slot.table = table
+            try handOff.put(.table(slot))
+        }
         mutating func take(_ table: inout ParsedTable) throws {
-            var full = handOff.spare()
-            swap(&full, &table)
-            try handOff.put(.table(full))
+            let slot = handOff.spare()
+            swap(&slot.table, &table)
+            try handOff.put(.table(slot))
         }
     }
 
@@ -60,9 +75,9 @@ final class _HandOff: @unchecked Sendable {
         }
     }
 
-    /// An empty table whose buffers have been grown before, when one has come back.
-    func spare() -> ParsedTable {
-        lock.withLock { spares.popLast() } ?? ParsedTable()
+    /// A slot with an empty table whose buffers have been grown before, when one has come back.
+    func spare() -> Slot {
+        lock.withLock { spares.popLast() } ?? Slot()
     }
 
     /// No more events: the sink thread ends after the ones queued.
@@ -78,16 +93,14 @@ final class _HandOff: @unchecked Sendable {
     /// Feeds queued events to `sink` until `finish`.
     func drain<S: DumpSink>(into sink: inout S) throws {
         while true {
-            var event = take()
-            switch event {
+            switch take() {
             case .begin(let header):
                 try sink.beginSnapshot(header)
-            case .table(var table):
-                event = .done  // `table` is now the only owner of its buffers
-                try sink.take(&table)
-                table.reset()
+            case .table(let slot):
+                try sink.take(&slot.table)
+                slot.table.reset()
                 lock.withLock {
-                    spares.append(table)
+                    spares.append(slot)
                     queuedTables -= 1
                     lock.signal()
                 }
@@ -110,8 +123,6 @@ final class _HandOff: @unchecked Sendable {
     private func take() -> Event {
         lock.withLock {
             while next == events.count { lock.wait() }
-            // Move the event out of its slot, so the table it carries has one owner and
-            // keeps its buffers when emptied for reuse (a shared one would be copied).
             let event = events[next]
             events[next] = .done
             next += 1

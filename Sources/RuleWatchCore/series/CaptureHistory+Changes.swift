@@ -36,7 +36,10 @@ extension CaptureHistory {
         var last = lastSamples
         lastSamples = _LastSamples()
         last.grow(to: rules.count)
+        // Moved out, so that emptying it keeps its buffers (a second holder would make
+        // `removeAll` allocate them afresh, and their pages be touched again).
         var kept = last.scratch
+        last.scratch = _SampleChunk()
         kept.removeAll()
         for i in 0..<changed.count {
             let r = changed.rule(i)
@@ -73,7 +76,10 @@ extension CaptureHistory {
         var last = lastSamples
         lastSamples = _LastSamples()
         last.grow(to: rules.count)
+        // Moved out, so that emptying it keeps its buffers (a second holder would make
+        // `removeAll` allocate them afresh, and their pages be touched again).
         var kept = last.scratch
+        last.scratch = _SampleChunk()
         kept.removeAll()
         var shown = 0
         var carried = 0

@@ -2,7 +2,11 @@ import Glibc
 
 /// The hot path: a table's rules to samples, without allocating or hashing per rule.
 extension CaptureHistory {
-    mutating func ingest(_ t: ParsedTable) {
+    /// - Parameter keepingBytes: the caller takes the table's rule bytes for `previousOrder`
+    ///   (`take(_:)`) instead of their being copied; ingest leaves that order's buffer empty
+    ///   for the swap.
+    @discardableResult
+    mutating func ingest(_ t: ParsedTable, keepingBytes: Bool = false) -> Int {
         let tableIndex = internTable(family: t.family, name: t.name, format: t.format)
         current!.tables.append(tableIndex)
         let snapshot = Int32(snapshots.count)
@@ -101,16 +105,29 @@ extension CaptureHistory {
                 }
             }
         }
-        // The rule bytes are copied, not kept: kept, they would make the scanner start a
-        // fresh buffer for every table, and fresh memory costs a page fault per 4 KiB where a
-        // copy costs a `memcpy`. One buffer per table: it is read above, then overwritten.
+        // A borrowed table's rule bytes are copied, not kept: kept, they would make the
+        // scanner start a fresh buffer for every table, and fresh memory costs a page fault
+        // per 4 KiB where a copy costs a `memcpy`. One buffer per table: it is read above,
+        // then overwritten. A taken table trades its buffer for this one (`take(_:)`).
         swap(&next.bytes, &previous.bytes)
         next.bytes.removeAll()
-        t.rules.bytes.withUnsafeBytes { next.bytes.append(contentsOf: $0) }
+        if !keepingBytes { t.rules.bytes.withUnsafeBytes { next.bytes.append(contentsOf: $0) } }
         previousOrder[tableIndex] = next
         previous.removeAll()
         spareOrders[tableIndex] = previous
         pending = chunk
+        return tableIndex
+    }
+
+    /// Ingests a table handed over whole (`parseConcurrently`): its rule bytes become what
+    /// the next snapshot's are compared with, and it leaves with the buffer they replace, so
+    /// the bytes are neither copied nor held twice.
+    mutating func ingest(taking t: inout ParsedTable) {
+        let tableIndex = ingest(t, keepingBytes: true)
+        // The table's first snapshot leaves with an empty buffer that the scanner grows: the
+        // page faults are the parsing thread's, which is ahead then (a first snapshot's rules
+        // are all new, so ingesting it is the slower side).
+        swap(&previousOrder[tableIndex].bytes, &t.rules.bytes)
     }
 
     /// Keeps each nft rule's handle as this snapshot printed it: a pass of its own, for nft

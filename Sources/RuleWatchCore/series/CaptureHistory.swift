@@ -108,11 +108,21 @@ public struct CaptureHistory: DumpSink {
     }
 
     public mutating func table(_ t: ParsedTable) {
+        open(t)
+        ingest(t)
+    }
+
+    /// Takes the table's rule bytes instead of copying them (see `ingest(taking:)`).
+    public mutating func take(_ t: inout ParsedTable) {
+        open(t)
+        ingest(taking: &t)
+    }
+
+    private mutating func open(_ t: ParsedTable) {
         if current == nil {
             beginSnapshot(SnapshotHeader(index: snapshots.count, time: t.generatedAt, source: t.source, line: t.firstLine))
         }
         if current!.time == nil, let generated = t.generatedAt { current!.time = generated }
-        ingest(t)
     }
 
     /// The tables shown by a snapshot, as indices into `tables`.

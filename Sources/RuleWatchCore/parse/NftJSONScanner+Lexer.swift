@@ -12,6 +12,16 @@ extension NftJSONScanner {
             case .string:
                 let start = i
                 var b: UInt8 = 0
+                // Whole words of plain string bytes first.
+                while i &+ 8 <= n {
+                    let w = _JSONWord.load(p, i)
+                    let stops = _JSONWord.bytes(w, ASCII.quote) | _JSONWord.bytes(w, ASCII.backslash) | _JSONWord.controls(w)
+                    if stops != 0 {
+                        i &+= stops.trailingZeroBitCount &>> 3
+                        break
+                    }
+                    i &+= 8
+                }
                 while i < n {
                     b = p.load(fromByteOffset: i, as: UInt8.self)
                     if b == ASCII.quote || b == ASCII.backslash || b < 0x20 { break }
@@ -66,7 +76,8 @@ extension NftJSONScanner {
                 if i == n { return }
                 try endLiteral(at: i, into: &receiver)
             case .skip:
-                i = try skip(p, from: i, count: n, into: &receiver)
+                i = skipCopies ? try copySkip(p, from: i, count: n, into: &receiver)
+                               : try skip(p, from: i, count: n, into: &receiver)
             case .broken:
                 return
             case .done:
@@ -174,12 +185,14 @@ extension NftJSONScanner {
         state = object ? .keyOrClose : .valueOrClose
         try opened(role, into: &receiver)
         if textOn { appendText(object ? ASCII.openBrace : ASCII.openBracket) }
-        if role == .other && !wantsRules {
-            // Nothing in it is counted: find its end without reading its tokens.
+        if role == .other && (!wantsRules || vmapDepth == 0) {
+            // Nothing in it is counted: find its end without reading its tokens (copying
+            // them, if it is in a rule's text). In a verdict map its keys are the verdicts.
             state = .skip
             skipBase = depth
             skipInString = false
             skipEscape = false
+            skipCopies = textOn
         }
     }
 
@@ -199,21 +212,46 @@ extension NftJSONScanner {
         var outcome = 0
         isObject.withUnsafeMutableBufferPointer { kinds in
             while i < n {
+                // Eight bytes at a time while no backslash is near: the strings' extent comes
+                // from the parity of the quotes, and only the brackets outside them are looked
+                // at, one by one. A word with a backslash goes byte by byte, below.
+                if !escape && i &+ 8 <= n {
+                    let w = _JSONWord.load(p, i)
+                    if _JSONWord.bytes(w, 0x5C) == 0 {
+                        let quotes = _JSONWord.bytes(w, 0x22)
+                        let lowered = w | 0x2020_2020_2020_2020
+                        let parity = _JSONWord.prefixParity(quotes)
+                        let inside = inString ? ~parity : parity
+                        var brackets = (_JSONWord.opens(lowered) | _JSONWord.closes(lowered)) & ~inside & _JSONWord.high
+                        while brackets != 0 {
+                            let at = i &+ brackets.trailingZeroBitCount &>> 3
+                            brackets &= brackets &- 1
+                            let b = p.load(fromByteOffset: at, as: UInt8.self)
+                            if b | 0x20 == 0x7B {
+                                guard level < limit else { i = at &+ 1; outcome = 2; return }
+                                level &+= 1
+                                kinds[level] = b == 0x7B ? 1 : 0
+                            } else {
+                                let object = b == 0x7D
+                                guard (kinds[level] == 1) == object else { i = at &+ 1; outcome = object ? 3 : 4; return }
+                                level &-= 1
+                                if level < base { i = at &+ 1; outcome = 1; return }
+                            }
+                        }
+                        if quotes.nonzeroBitCount & 1 == 1 { inString.toggle() }
+                        i &+= 8
+                        continue
+                    }
+                }
                 if inString {
                     if escape {
                         escape = false
                         i &+= 1
                         continue
                     }
-                    while i < n {
-                        let b = p.load(fromByteOffset: i, as: UInt8.self)
-                        if b == 0x22 || b == 0x5C { break }
-                        i &+= 1
-                    }
-                    if i == n { return }
                     let b = p.load(fromByteOffset: i, as: UInt8.self)
                     i &+= 1
-                    if b == 0x22 { inString = false } else { escape = true }
+                    if b == 0x22 { inString = false } else if b == 0x5C { escape = true }
                     continue
                 }
                 let b = p.load(fromByteOffset: i, as: UInt8.self)

@@ -62,6 +62,11 @@ struct NftJSONScanner: SectionScanner {
     var skipBase = 0
     var skipInString = false
     var skipEscape = false
+    /// The container being skipped is copied into the rule's text (`copySkip`), through
+    /// `copyScratch` (`copyChunk` bytes and a word's slack).
+    var skipCopies = false
+    var copyScratch: [UInt8] = []
+    static let copyChunk = 4096
 
     // MARK: Where in the schema
 
@@ -149,6 +154,7 @@ struct NftJSONScanner: SectionScanner {
         isObject = [UInt8](repeating: 0, count: Self.maxDepth + 1)
         roles = [_JSONRole](repeating: .other, count: 8)
         capture = [UInt8](repeating: 0, count: Self.maxCapture)
+        if wantsRules { copyScratch = [UInt8](repeating: 0, count: Self.copyChunk + 8) }
     }
 
     mutating func feed<R: TableReceiver>(_ line: Line, into receiver: inout R) throws -> FeedResult {

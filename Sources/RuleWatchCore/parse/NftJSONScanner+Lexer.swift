@@ -10,34 +10,7 @@ extension NftJSONScanner {
         while i < n {
             switch state {
             case .string:
-                let start = i
-                var b: UInt8 = 0
-                // Whole words of plain string bytes first.
-                while i &+ 8 <= n {
-                    let w = _JSONWord.load(p, i)
-                    let stops = _JSONWord.bytes(w, ASCII.quote) | _JSONWord.bytes(w, ASCII.backslash) | _JSONWord.controls(w)
-                    if stops != 0 {
-                        i &+= stops.trailingZeroBitCount &>> 3
-                        break
-                    }
-                    i &+= 8
-                }
-                while i < n {
-                    b = p.load(fromByteOffset: i, as: UInt8.self)
-                    if b == ASCII.quote || b == ASCII.backslash || b < 0x20 { break }
-                    i &+= 1
-                }
-                if i > start { stringBytes(p + start, i - start) }
-                if i == n { return }
-                i &+= 1
-                if b == ASCII.quote {
-                    try endString(into: &receiver)
-                } else if b == ASCII.backslash {
-                    state = .escape
-                } else {
-                    // A raw control byte: invalid JSON, but harmless; kept escaped.
-                    codePoint(UInt32(b))
-                }
+                i = try stringRun(p, from: i, count: n, into: &receiver)
             case .escape:
                 let b = p.load(fromByteOffset: i, as: UInt8.self)
                 i &+= 1
@@ -47,23 +20,7 @@ extension NftJSONScanner {
                 i &+= 1
                 unicodeDigit(b, at: i - 1)
             case .number:
-                let start = i
-                while i < n {
-                    let b = p.load(fromByteOffset: i, as: UInt8.self)
-                    let digit = b &- ASCII.zero
-                    if digit < 10 {
-                        if numberField != .other { numberDigit(digit) }
-                    } else if b == ASCII.dot || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
-                                || b == ASCII.plus || b == ASCII.dash {
-                        numberIsInteger = false
-                    } else {
-                        break
-                    }
-                    i &+= 1
-                }
-                if textOn && i > start { appendText(p + start, i - start) }
-                if i == n { return }
-                try endNumber(into: &receiver)
+                i = try numberRun(p, from: i, count: n, into: &receiver)
             case .literal:
                 while i < n {
                     let b = p.load(fromByteOffset: i, as: UInt8.self)
@@ -87,12 +44,102 @@ extension NftJSONScanner {
                     return
                 }
             default:
-                let b = p.load(fromByteOffset: i, as: UInt8.self)
-                i &+= 1
-                if Self.isSpace(b) { continue }
-                try token(b, at: i - 1, into: &receiver)
+                i = try tokens(p, from: i, count: n, into: &receiver)
             }
         }
+    }
+
+    /// Structural bytes, blanks and whole tokens one after another, in a state waiting
+    /// for a token: a string or number read to its end here, a container skipped here, so
+    /// the loop in `scan` (whose switch on the state is a jump the processor mispredicts)
+    /// comes back only where a token runs on into the next piece or needs its slow path.
+    @inline(__always)
+    mutating func tokens<R: TableReceiver>(_ p: UnsafeRawPointer, from start: Int, count n: Int,
+                                           into receiver: inout R) throws -> Int {
+        var i = start
+        while i < n {
+            let b = p.load(fromByteOffset: i, as: UInt8.self)
+            i &+= 1
+            if Self.isSpace(b) { continue }
+            try token(b, at: i &- 1, into: &receiver)
+            switch state {
+            case .value, .valueOrClose, .key, .keyOrClose, .colon, .afterValue:
+                continue
+            case .string:
+                i = try stringRun(p, from: i, count: n, into: &receiver)
+                if state != .colon && state != .afterValue { return i }
+            case .number:
+                i = try numberRun(p, from: i, count: n, into: &receiver)
+                if state != .afterValue { return i }
+            case .skip:
+                i = skipCopies ? try copySkip(p, from: i, count: n, into: &receiver)
+                               : try skip(p, from: i, count: n, into: &receiver)
+                if state != .afterValue { return i }
+            default:
+                return i
+            }
+        }
+        return i
+    }
+
+    /// A string's bytes from `start`, to its closing quote or the first escape or control
+    /// byte, or the piece's end; returns where it stopped.
+    @inline(__always)
+    mutating func stringRun<R: TableReceiver>(_ p: UnsafeRawPointer, from start: Int, count n: Int,
+                                              into receiver: inout R) throws -> Int {
+        var i = start
+        var b: UInt8 = 0
+        // Whole words of plain string bytes first.
+        while i &+ 8 <= n {
+            let w = _JSONWord.load(p, i)
+            let stops = _JSONWord.bytes(w, ASCII.quote) | _JSONWord.bytes(w, ASCII.backslash) | _JSONWord.controls(w)
+            if stops != 0 {
+                i &+= stops.trailingZeroBitCount &>> 3
+                break
+            }
+            i &+= 8
+        }
+        while i < n {
+            b = p.load(fromByteOffset: i, as: UInt8.self)
+            if b == ASCII.quote || b == ASCII.backslash || b < 0x20 { break }
+            i &+= 1
+        }
+        if i > start { stringBytes(p + start, i - start) }
+        if i == n { return n }
+        i &+= 1
+        if b == ASCII.quote {
+            try endString(into: &receiver)
+        } else if b == ASCII.backslash {
+            state = .escape
+        } else {
+            // A raw control byte: invalid JSON, but harmless; kept escaped.
+            codePoint(UInt32(b))
+        }
+        return i
+    }
+
+    /// A number's bytes from `start`, to its end or the piece's; returns where it stopped.
+    @inline(__always)
+    mutating func numberRun<R: TableReceiver>(_ p: UnsafeRawPointer, from start: Int, count n: Int,
+                                              into receiver: inout R) throws -> Int {
+        var i = start
+        while i < n {
+            let b = p.load(fromByteOffset: i, as: UInt8.self)
+            let digit = b &- ASCII.zero
+            if digit < 10 {
+                if numberField != .other { numberDigit(digit) }
+            } else if b == ASCII.dot || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+                        || b == ASCII.plus || b == ASCII.dash {
+                numberIsInteger = false
+            } else {
+                break
+            }
+            i &+= 1
+        }
+        if textOn && i > start { appendText(p + start, i - start) }
+        if i == n { return n }
+        try endNumber(into: &receiver)
+        return i
     }
 
     /// The line ended: a newline ends a number or literal and may not be inside a string.
@@ -117,6 +164,7 @@ extension NftJSONScanner {
     }
 
     /// A structural byte or the first byte of a scalar, in a state waiting for a token.
+    @inline(__always)
     mutating func token<R: TableReceiver>(_ b: UInt8, at offset: Int, into receiver: inout R) throws {
         switch state {
         case .value, .valueOrClose:
@@ -153,6 +201,7 @@ extension NftJSONScanner {
         }
     }
 
+    @inline(__always)
     mutating func beginValue<R: TableReceiver>(_ b: UInt8, at offset: Int, into receiver: inout R) throws {
         switch b {
         case ASCII.openBrace, ASCII.openBracket:
@@ -176,6 +225,7 @@ extension NftJSONScanner {
         }
     }
 
+    @inline(__always)
     mutating func open<R: TableReceiver>(object: Bool, at offset: Int, into receiver: inout R) throws {
         guard depth < Self.maxDepth else { return fail("nft JSON nested deeper than \(Self.maxDepth) levels", at: offset) }
         let role = childRole(object: object)
@@ -291,6 +341,7 @@ extension NftJSONScanner {
         }
     }
 
+    @inline(__always)
     mutating func close<R: TableReceiver>(object: Bool, at offset: Int, into receiver: inout R) throws {
         guard (isObject[depth] == 1) == object else {
             return fail(object ? "'}' closes an array" : "']' closes an object", at: offset)
@@ -304,6 +355,7 @@ extension NftJSONScanner {
 
     // MARK: Strings
 
+    @inline(__always)
     mutating func beginString(key: Bool) {
         stringIsKey = key
         capturing = key ? keyIsCaptured() : valueStringIsCaptured()
@@ -322,6 +374,7 @@ extension NftJSONScanner {
         state = .string
     }
 
+    @inline(__always)
     mutating func endString<R: TableReceiver>(into receiver: inout R) throws {
         if pendingHigh != 0 { codePoint(0xFFFD) }
         if textOn { appendText(ASCII.quote) }

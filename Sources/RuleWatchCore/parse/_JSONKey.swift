@@ -24,6 +24,14 @@ enum _JSONKey: UInt8 {
         }
         var w: UInt64 = 0
         for k in 0..<Swift.min(n, 8) { w |= UInt64(p.load(fromByteOffset: k, as: UInt8.self)) << (8 * k) }
+        let tail = n == 10 ? UInt64(p.load(fromByteOffset: 8, as: UInt8.self)) | UInt64(p.load(fromByteOffset: 9, as: UInt8.self)) << 8 : 0
+        self.init(packed: w, tail, count: n)
+    }
+
+    /// The key of `count` bytes whose first eight are `w` (little-endian, zero past the
+    /// end) and whose ninth and tenth are `tail`.
+    @inline(__always)
+    init(packed w: UInt64, _ tail: UInt64, count n: Int) {
         switch n {
         case 2:
             self = w == 0x7478 ? .xt : .other
@@ -77,7 +85,6 @@ enum _JSONKey: UInt8 {
             default: self = .other
             }
         case 10:
-            let tail = UInt64(p.load(fromByteOffset: 8, as: UInt8.self)) | UInt64(p.load(fromByteOffset: 9, as: UInt8.self)) << 8
             self = w == 0x617265757173616d && tail == 0x6564 ? .masquerade : .other
         default:
             self = .other

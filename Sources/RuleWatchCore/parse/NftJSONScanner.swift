@@ -136,9 +136,10 @@ struct NftJSONScanner: SectionScanner {
     var tableKey: [UInt8] = []
     /// Where the rules of the last chain are numbered.
     var lastChain = ArenaRange.empty
-    var lastChainName = ""
+    var lastChainHash: UInt64 = 0
     var lastPosition: Int32 = 0
-    var positions: [String: Int32] = [:]
+    /// Where each chain met so far stopped, by a hash of its name.
+    var positions: [UInt64: (name: ArenaRange, position: Int32)] = [:]
 
     // MARK: Lines
 
@@ -230,7 +231,7 @@ struct NftJSONScanner: SectionScanner {
         table.reset()
         positions.removeAll(keepingCapacity: true)
         lastChain = .empty
-        lastChainName = ""
+        lastChainHash = 0
         lastPosition = 0
     }
 }

@@ -104,6 +104,25 @@ import Testing
         #expect(ra.rules == [#"ip t c#1  -/- [{"match":{"right":"café / \"q\" \\ \u0001 \t 😀"}}]"#])
     }
 
+    @Test("an escape in a key or value anywhere in a copied match reads as its character, cut at any byte")
+    func escapesInCopiedContainers() {
+        // Keys after `{` and after `,`, values after `:`, `[` and `,` in an array, a raw
+        // tab, a string long enough to span words: each hands the copy back to the tokenizer.
+        let escaped = #"{"nftables":[{"rule":{"family":"ip","table":"t","chain":"c","expr":[{"match":{"\u006fp": "==", "l\u0065ft": {"set": ["a\u0062", "x", "\u0063d", [1, "\""]]}, "right": "a long string with a \u00e9 in its middle and a tab"# + "\t" + #"here"}}, {"counter": {"packets": 3, "bytes": 4}}, {"drop": null}]}}]}"#
+        let plain = #"{"nftables":[{"rule":{"family":"ip","table":"t","chain":"c","expr":[{"match":{"op": "==", "left": {"set": ["ab", "x", "cd", [1, "\""]]}, "right": "a long string with a é in its middle and a tab\there"}}, {"counter": {"packets": 3, "bytes": 4}}, {"drop": null}]}}]}"#
+        let expected = [#"ip t c#1 drop 3/4 [{"match":{"op":"==","left":{"set":["ab","x","cd",[1,"\""]]},"right":"a long string with a é in its middle and a tab\there"}},{"counter":null},{"drop":null}]"#]
+        let a = feed(pieces: [Array(escaped.utf8)], wantsRules: true)
+        let b = feed(pieces: [Array(plain.utf8)], wantsRules: true)
+        #expect(a.problems.isEmpty && b.problems.isEmpty)
+        #expect(a.rules == expected)
+        #expect(b.rules == expected)
+        let doc = Array(escaped.utf8)
+        for cut in 0...doc.count {
+            let split = feed(pieces: [Array(doc[..<cut]), Array(doc[cut...])], wantsRules: true)
+            #expect(split.rules == expected, "split at \(cut)")
+        }
+    }
+
     @Test("without wantsRules nothing is stored, the counts are the same")
     func summaryStoresNothing() {
         let run = feed(lines: Array(Self.sample.utf8), wantsRules: false)

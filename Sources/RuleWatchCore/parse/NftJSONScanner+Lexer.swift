@@ -10,24 +10,7 @@ extension NftJSONScanner {
         while i < n {
             switch state {
             case .string:
-                let start = i
-                var b: UInt8 = 0
-                while i < n {
-                    b = p.load(fromByteOffset: i, as: UInt8.self)
-                    if b == ASCII.quote || b == ASCII.backslash || b < 0x20 { break }
-                    i &+= 1
-                }
-                if i > start { stringBytes(p + start, i - start) }
-                if i == n { return }
-                i &+= 1
-                if b == ASCII.quote {
-                    try endString(into: &receiver)
-                } else if b == ASCII.backslash {
-                    state = .escape
-                } else {
-                    // A raw control byte: invalid JSON, but harmless; kept escaped.
-                    codePoint(UInt32(b))
-                }
+                i = try stringRun(p, from: i, count: n, into: &receiver)
             case .escape:
                 let b = p.load(fromByteOffset: i, as: UInt8.self)
                 i &+= 1
@@ -37,23 +20,7 @@ extension NftJSONScanner {
                 i &+= 1
                 unicodeDigit(b, at: i - 1)
             case .number:
-                let start = i
-                while i < n {
-                    let b = p.load(fromByteOffset: i, as: UInt8.self)
-                    let digit = b &- ASCII.zero
-                    if digit < 10 {
-                        if numberField != .other { numberDigit(digit) }
-                    } else if b == ASCII.dot || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
-                                || b == ASCII.plus || b == ASCII.dash {
-                        numberIsInteger = false
-                    } else {
-                        break
-                    }
-                    i &+= 1
-                }
-                if textOn && i > start { appendText(p + start, i - start) }
-                if i == n { return }
-                try endNumber(into: &receiver)
+                i = try numberRun(p, from: i, count: n, into: &receiver)
             case .literal:
                 while i < n {
                     let b = p.load(fromByteOffset: i, as: UInt8.self)
@@ -66,7 +33,8 @@ extension NftJSONScanner {
                 if i == n { return }
                 try endLiteral(at: i, into: &receiver)
             case .skip:
-                i = try skip(p, from: i, count: n, into: &receiver)
+                i = skipCopies ? try copySkip(p, from: i, count: n, into: &receiver)
+                               : try skip(p, from: i, count: n, into: &receiver)
             case .broken:
                 return
             case .done:
@@ -76,12 +44,102 @@ extension NftJSONScanner {
                     return
                 }
             default:
-                let b = p.load(fromByteOffset: i, as: UInt8.self)
-                i &+= 1
-                if Self.isSpace(b) { continue }
-                try token(b, at: i - 1, into: &receiver)
+                i = try tokens(p, from: i, count: n, into: &receiver)
             }
         }
+    }
+
+    /// Structural bytes, blanks and whole tokens one after another, in a state waiting
+    /// for a token: a string or number read to its end here, a container skipped here, so
+    /// the loop in `scan` (whose switch on the state is a jump the processor mispredicts)
+    /// comes back only where a token runs on into the next piece or needs its slow path.
+    @inline(__always)
+    mutating func tokens<R: TableReceiver>(_ p: UnsafeRawPointer, from start: Int, count n: Int,
+                                           into receiver: inout R) throws -> Int {
+        var i = start
+        while i < n {
+            let b = p.load(fromByteOffset: i, as: UInt8.self)
+            i &+= 1
+            if Self.isSpace(b) { continue }
+            try token(b, at: i &- 1, into: &receiver)
+            switch state {
+            case .value, .valueOrClose, .key, .keyOrClose, .colon, .afterValue:
+                continue
+            case .string:
+                i = try stringRun(p, from: i, count: n, into: &receiver)
+                if state != .colon && state != .afterValue { return i }
+            case .number:
+                i = try numberRun(p, from: i, count: n, into: &receiver)
+                if state != .afterValue { return i }
+            case .skip:
+                i = skipCopies ? try copySkip(p, from: i, count: n, into: &receiver)
+                               : try skip(p, from: i, count: n, into: &receiver)
+                if state != .afterValue { return i }
+            default:
+                return i
+            }
+        }
+        return i
+    }
+
+    /// A string's bytes from `start`, to its closing quote or the first escape or control
+    /// byte, or the piece's end; returns where it stopped.
+    @inline(__always)
+    mutating func stringRun<R: TableReceiver>(_ p: UnsafeRawPointer, from start: Int, count n: Int,
+                                              into receiver: inout R) throws -> Int {
+        var i = start
+        var b: UInt8 = 0
+        // Whole words of plain string bytes first.
+        while i &+ 8 <= n {
+            let w = _JSONWord.load(p, i)
+            let stops = _JSONWord.bytes(w, ASCII.quote) | _JSONWord.bytes(w, ASCII.backslash) | _JSONWord.controls(w)
+            if stops != 0 {
+                i &+= stops.trailingZeroBitCount &>> 3
+                break
+            }
+            i &+= 8
+        }
+        while i < n {
+            b = p.load(fromByteOffset: i, as: UInt8.self)
+            if b == ASCII.quote || b == ASCII.backslash || b < 0x20 { break }
+            i &+= 1
+        }
+        if i > start { stringBytes(p + start, i - start) }
+        if i == n { return n }
+        i &+= 1
+        if b == ASCII.quote {
+            try endString(into: &receiver)
+        } else if b == ASCII.backslash {
+            state = .escape
+        } else {
+            // A raw control byte: invalid JSON, but harmless; kept escaped.
+            codePoint(UInt32(b))
+        }
+        return i
+    }
+
+    /// A number's bytes from `start`, to its end or the piece's; returns where it stopped.
+    @inline(__always)
+    mutating func numberRun<R: TableReceiver>(_ p: UnsafeRawPointer, from start: Int, count n: Int,
+                                              into receiver: inout R) throws -> Int {
+        var i = start
+        while i < n {
+            let b = p.load(fromByteOffset: i, as: UInt8.self)
+            let digit = b &- ASCII.zero
+            if digit < 10 {
+                if numberField != .other { numberDigit(digit) }
+            } else if b == ASCII.dot || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+                        || b == ASCII.plus || b == ASCII.dash {
+                numberIsInteger = false
+            } else {
+                break
+            }
+            i &+= 1
+        }
+        if textOn && i > start { appendText(p + start, i - start) }
+        if i == n { return n }
+        try endNumber(into: &receiver)
+        return i
     }
 
     /// The line ended: a newline ends a number or literal and may not be inside a string.
@@ -106,6 +164,7 @@ extension NftJSONScanner {
     }
 
     /// A structural byte or the first byte of a scalar, in a state waiting for a token.
+    @inline(__always)
     mutating func token<R: TableReceiver>(_ b: UInt8, at offset: Int, into receiver: inout R) throws {
         switch state {
         case .value, .valueOrClose:
@@ -142,6 +201,7 @@ extension NftJSONScanner {
         }
     }
 
+    @inline(__always)
     mutating func beginValue<R: TableReceiver>(_ b: UInt8, at offset: Int, into receiver: inout R) throws {
         switch b {
         case ASCII.openBrace, ASCII.openBracket:
@@ -165,6 +225,7 @@ extension NftJSONScanner {
         }
     }
 
+    @inline(__always)
     mutating func open<R: TableReceiver>(object: Bool, at offset: Int, into receiver: inout R) throws {
         guard depth < Self.maxDepth else { return fail("nft JSON nested deeper than \(Self.maxDepth) levels", at: offset) }
         let role = childRole(object: object)
@@ -174,12 +235,14 @@ extension NftJSONScanner {
         state = object ? .keyOrClose : .valueOrClose
         try opened(role, into: &receiver)
         if textOn { appendText(object ? ASCII.openBrace : ASCII.openBracket) }
-        if role == .other && !wantsRules {
-            // Nothing in it is counted: find its end without reading its tokens.
+        if role == .other && (!wantsRules || vmapDepth == 0) {
+            // Nothing in it is counted: find its end without reading its tokens (copying
+            // them, if it is in a rule's text). In a verdict map its keys are the verdicts.
             state = .skip
             skipBase = depth
             skipInString = false
             skipEscape = false
+            skipCopies = textOn
         }
     }
 
@@ -199,21 +262,46 @@ extension NftJSONScanner {
         var outcome = 0
         isObject.withUnsafeMutableBufferPointer { kinds in
             while i < n {
+                // Eight bytes at a time while no backslash is near: the strings' extent comes
+                // from the parity of the quotes, and only the brackets outside them are looked
+                // at, one by one. A word with a backslash goes byte by byte, below.
+                if !escape && i &+ 8 <= n {
+                    let w = _JSONWord.load(p, i)
+                    if _JSONWord.bytes(w, 0x5C) == 0 {
+                        let quotes = _JSONWord.bytes(w, 0x22)
+                        let lowered = w | 0x2020_2020_2020_2020
+                        let parity = _JSONWord.prefixParity(quotes)
+                        let inside = inString ? ~parity : parity
+                        var brackets = (_JSONWord.opens(lowered) | _JSONWord.closes(lowered)) & ~inside & _JSONWord.high
+                        while brackets != 0 {
+                            let at = i &+ brackets.trailingZeroBitCount &>> 3
+                            brackets &= brackets &- 1
+                            let b = p.load(fromByteOffset: at, as: UInt8.self)
+                            if b | 0x20 == 0x7B {
+                                guard level < limit else { i = at &+ 1; outcome = 2; return }
+                                level &+= 1
+                                kinds[level] = b == 0x7B ? 1 : 0
+                            } else {
+                                let object = b == 0x7D
+                                guard (kinds[level] == 1) == object else { i = at &+ 1; outcome = object ? 3 : 4; return }
+                                level &-= 1
+                                if level < base { i = at &+ 1; outcome = 1; return }
+                            }
+                        }
+                        if quotes.nonzeroBitCount & 1 == 1 { inString.toggle() }
+                        i &+= 8
+                        continue
+                    }
+                }
                 if inString {
                     if escape {
                         escape = false
                         i &+= 1
                         continue
                     }
-                    while i < n {
-                        let b = p.load(fromByteOffset: i, as: UInt8.self)
-                        if b == 0x22 || b == 0x5C { break }
-                        i &+= 1
-                    }
-                    if i == n { return }
                     let b = p.load(fromByteOffset: i, as: UInt8.self)
                     i &+= 1
-                    if b == 0x22 { inString = false } else { escape = true }
+                    if b == 0x22 { inString = false } else if b == 0x5C { escape = true }
                     continue
                 }
                 let b = p.load(fromByteOffset: i, as: UInt8.self)
@@ -253,6 +341,7 @@ extension NftJSONScanner {
         }
     }
 
+    @inline(__always)
     mutating func close<R: TableReceiver>(object: Bool, at offset: Int, into receiver: inout R) throws {
         guard (isObject[depth] == 1) == object else {
             return fail(object ? "'}' closes an array" : "']' closes an object", at: offset)
@@ -266,6 +355,7 @@ extension NftJSONScanner {
 
     // MARK: Strings
 
+    @inline(__always)
     mutating func beginString(key: Bool) {
         stringIsKey = key
         capturing = key ? keyIsCaptured() : valueStringIsCaptured()
@@ -284,6 +374,7 @@ extension NftJSONScanner {
         state = .string
     }
 
+    @inline(__always)
     mutating func endString<R: TableReceiver>(into receiver: inout R) throws {
         if pendingHigh != 0 { codePoint(0xFFFD) }
         if textOn { appendText(ASCII.quote) }

@@ -136,7 +136,7 @@ extension NftJSONScanner {
     }
 
     mutating func keyRead() {
-        let key = captureCut ? .other : Self.captured(capture, captureCount) { _JSONKey($0) }
+        let key = captureCut ? .other : Self.capturedKey(capture, captureCount)
         switch currentRole {
         case .top: topKey = key
         case .item: itemKind = key
@@ -242,6 +242,19 @@ extension NftJSONScanner {
     @inline(__always)
     static func captured<T>(_ capture: [UInt8], _ count: Int, _ body: (ByteSlice) -> T) -> T {
         capture.withUnsafeBytes { body(ByteSlice(UnsafeRawBufferPointer(rebasing: $0[0..<count]))) }
+    }
+
+    /// The key just captured: `capture` is at least `maxCapture` bytes long, so its first
+    /// sixteen can be read whole and masked to the key's length.
+    @inline(__always)
+    static func capturedKey(_ capture: [UInt8], _ count: Int) -> _JSONKey {
+        guard count >= 2 && count <= 10 else { return .other }
+        return capture.withUnsafeBytes { c in
+            let first = UInt64(littleEndian: c.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+            let w = count >= 8 ? first : first & ((1 << (8 * UInt64(count))) &- 1)
+            let tail = count == 10 ? UInt64(littleEndian: c.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) & 0xFFFF : 0
+            return _JSONKey(packed: w, tail, count: count)
+        }
     }
 
     /// The string just captured is `bytes`.

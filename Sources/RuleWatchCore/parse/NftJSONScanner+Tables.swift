@@ -77,11 +77,14 @@ extension NftJSONScanner {
             position = lastPosition + 1
         } else {
             // Rules come chain by chain; a chain met again goes on from where it stopped.
-            if lastPosition > 0 { positions[lastChainName] = lastPosition }
-            let name = String(decoding: objectChain, as: UTF8.self)
-            position = (positions[name] ?? 0) + 1
+            // Chains are told by a hash of their names, no String made: a clash is caught
+            // by comparing the names.
+            if lastPosition > 0 { positions[lastChainHash] = (lastChain, lastPosition) }
+            let hash = objectChain.withUnsafeBytes { StableHasher.hash($0) }
+            let earlier = positions[hash]
+            position = (earlier.map { arenaHolds(objectChain, at: $0.name) ? $0.position : 0 } ?? 0) + 1
             chain = store(objectChain)
-            lastChainName = name
+            lastChainHash = hash
         }
         lastChain = chain
         lastPosition = position
@@ -191,7 +194,7 @@ extension NftJSONScanner {
         tableOpen = false
         positions.removeAll(keepingCapacity: true)
         lastChain = .empty
-        lastChainName = ""
+        lastChainHash = 0
         lastPosition = 0
     }
 }

@@ -62,6 +62,11 @@ struct NftJSONScanner: SectionScanner {
     var skipBase = 0
     var skipInString = false
     var skipEscape = false
+    /// The container being skipped is copied into the rule's text (`copySkip`), through
+    /// `copyScratch` (`copyChunk` bytes and a word's slack).
+    var skipCopies = false
+    var copyScratch: [UInt8] = []
+    static let copyChunk = 4096
 
     // MARK: Where in the schema
 
@@ -131,9 +136,10 @@ struct NftJSONScanner: SectionScanner {
     var tableKey: [UInt8] = []
     /// Where the rules of the last chain are numbered.
     var lastChain = ArenaRange.empty
-    var lastChainName = ""
+    var lastChainHash: UInt64 = 0
     var lastPosition: Int32 = 0
-    var positions: [String: Int32] = [:]
+    /// Where each chain met so far stopped, by a hash of its name.
+    var positions: [UInt64: (name: ArenaRange, position: Int32)] = [:]
 
     // MARK: Lines
 
@@ -149,6 +155,7 @@ struct NftJSONScanner: SectionScanner {
         isObject = [UInt8](repeating: 0, count: Self.maxDepth + 1)
         roles = [_JSONRole](repeating: .other, count: 8)
         capture = [UInt8](repeating: 0, count: Self.maxCapture)
+        if wantsRules { copyScratch = [UInt8](repeating: 0, count: Self.copyChunk + 8) }
     }
 
     mutating func feed<R: TableReceiver>(_ line: Line, into receiver: inout R) throws -> FeedResult {
@@ -224,7 +231,7 @@ struct NftJSONScanner: SectionScanner {
         table.reset()
         positions.removeAll(keepingCapacity: true)
         lastChain = .empty
-        lastChainName = ""
+        lastChainHash = 0
         lastPosition = 0
     }
 }

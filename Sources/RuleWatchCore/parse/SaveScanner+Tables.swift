@@ -92,7 +92,8 @@ extension SaveScanner {
         inTable = false
         currentChain = .empty
         currentPosition = 0
-        positions.removeAll(keepingCapacity: true)
+        currentSlot = -1
+        positions.removeAll()
         defer { table.reset() }
         try receiver.receive(&table)
     }

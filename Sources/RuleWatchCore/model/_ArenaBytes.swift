@@ -96,6 +96,23 @@ public struct _ArenaBytes: Sendable {
         _count -= 1
     }
 
+    @inlinable
+    public mutating func removeLast(_ n: Int) {
+        precondition(n >= 0 && n <= _count, "removeLast past the start of the arena")
+        _count -= n
+    }
+
+    /// Lends the bytes from `start` on for rewriting in place (made its own first).
+    @inlinable
+    public mutating func withUnsafeMutableBytes<R>(from start: Int,
+                                                   _ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+        precondition(start >= 0 && start <= _count, "arena offset out of range")
+        let base = reserve(0)
+        return try withExtendedLifetime(storage) {
+            try body(UnsafeMutableRawBufferPointer(start: base - (_count - start), count: _count - start))
+        }
+    }
+
     /// Empties it; its buffer is kept when no one else holds it.
     public mutating func removeAll(keepingCapacity: Bool = true) {
         if !isKnownUniquelyReferenced(&storage) { storage = Storage(capacity: storage.capacity) }

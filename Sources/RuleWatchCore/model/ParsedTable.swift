@@ -34,6 +34,7 @@ public struct ParsedTable: Sendable {
         get { _chains.array }
         _modify {
             if !isKnownUniquelyReferenced(&_chains) { _chains = _ChainList(copying: _chains.array) }
+            _chains.prepare()
             yield &_chains.array
         }
         set {

@@ -7,15 +7,22 @@ import Glibc
 /// two thirds of the page faults that storing rules took. The scanners reuse a table from
 /// table to table, so this is paid once per parse; but a table dies with its parse, and the
 /// next parse in the process (a node collecting every minute, a benchmark) paid it again.
-/// When the last table holding a box goes, its emptied array waits for the next table made,
-/// as the arena's mappings do (`_ArenaMemory`). Copy on write: a table copied by a sink
+/// When the last table holding a box goes, its emptied array waits for the next table to be
+/// given chains, as the arena's mappings do (`_ArenaMemory`). Copy on write: a table copied by a sink
 /// keeps its chains while the scanner's own copy is emptied and refilled.
 @usableFromInline
 final class _ChainList: @unchecked Sendable {
     @exclusivity(unchecked) @usableFromInline var array: [ChainInfo]
 
     @usableFromInline
-    init() { array = _KeptChainArrays.shared.take() }
+    init() { array = [] }
+
+    /// Makes room before the first chain, from a kept array when one waits: only tables
+    /// that get chains take one.
+    @usableFromInline
+    func prepare() {
+        if array.capacity == 0 { array = _KeptChainArrays.shared.take() }
+    }
 
     @usableFromInline
     init(copying array: [ChainInfo]) { self.array = array }

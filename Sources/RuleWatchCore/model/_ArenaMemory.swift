@@ -14,9 +14,10 @@ import Glibc
 enum _ArenaMemory {
     /// Buffers from this size up are mappings of their own; smaller ones come from malloc.
     static let mappedFrom = 256 << 10
-    /// Freed mappings kept for reuse: a table's two buffers, and a second table's (two
-    /// tables are in flight when the parser hands tables to another thread).
-    static let keptMappings = 4
+    /// Freed mappings kept for reuse: a table's two buffers and the save scanner's chain
+    /// positions, and a second table's (two tables are in flight when the parser hands
+    /// tables to another thread).
+    static let keptMappings = 6
 
     /// A buffer of at least `capacity` bytes.
     ///

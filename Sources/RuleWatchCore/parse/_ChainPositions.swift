@@ -13,20 +13,39 @@ struct _ChainPositions {
         var position: Int32 = 0
     }
 
-    private var slots: [Slot] = []
+    /// The slots, in memory from `_ArenaMemory`: a kube node's table needs 32,768 of them
+    /// (768 KB), which a fresh array faulted in again on every parse.
+    private final class Slots {
+        let base: UnsafeMutablePointer<Slot>
+        let count: Int
+        private let bytes: Int
+
+        init(count: Int) {
+            let (raw, bytes) = _ArenaMemory.allocate(count * MemoryLayout<Slot>.stride)
+            self.bytes = bytes
+            self.count = count
+            base = raw.bindMemory(to: Slot.self, capacity: count)
+            base.initialize(repeating: Slot(), count: count)
+        }
+
+        deinit { _ArenaMemory.release(UnsafeMutableRawPointer(base), capacity: bytes) }
+    }
+
+    private var slots = Slots(count: 0)
     private var used = 0
 
     /// The slot of the chain named `name` (bytes `raw[name]`), added with position 0 when new.
     mutating func slot(for name: ArenaRange, in raw: UnsafeRawBufferPointer) -> Int {
-        if (used + 1) * 2 > slots.count { grow(raw) }
+        if (used + 1) * 2 > slots.count { grow() }
         let bytes = UnsafeRawBufferPointer(rebasing: raw[Int(name.start)..<Int(name.end)])
         let hash = StableHasher.hash(bytes) | 1
         let mask = slots.count - 1
+        let base = slots.base
         var i = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let s = slots[i]
+            let s = base[i]
             if s.hash == 0 {
-                slots[i] = Slot(hash: hash, name: name, position: 0)
+                base[i] = Slot(hash: hash, name: name, position: 0)
                 used += 1
                 return i
             }
@@ -39,25 +58,26 @@ struct _ChainPositions {
     }
 
     subscript(slot: Int) -> Int32 {
-        get { slots[slot].position }
-        set { slots[slot].position = newValue }
+        get { slots.base[slot].position }
+        nonmutating set { slots.base[slot].position = newValue }
     }
 
     /// Forgets every chain, keeping the room.
     mutating func removeAll() {
         guard used > 0 else { return }
-        for i in slots.indices { slots[i] = Slot() }
+        slots.base.update(repeating: Slot(), count: slots.count)
         used = 0
     }
 
-    private mutating func grow(_ raw: UnsafeRawBufferPointer) {
+    private mutating func grow() {
         let old = slots
-        slots = Array(repeating: Slot(), count: Swift.max(64, old.count * 2))
+        slots = Slots(count: Swift.max(64, old.count * 2))
         let mask = slots.count - 1
-        for s in old where s.hash != 0 {
+        for k in 0..<old.count where old.base[k].hash != 0 {
+            let s = old.base[k]
             var i = Int(truncatingIfNeeded: s.hash) & mask
-            while slots[i].hash != 0 { i = (i + 1) & mask }
-            slots[i] = s
+            while slots.base[i].hash != 0 { i = (i + 1) & mask }
+            slots.base[i] = s
         }
     }
 }

@@ -39,6 +39,7 @@ struct SaveScanner: SectionScanner {
     var currentSlot = -1
     /// Positions reached by chains left earlier, for a chain whose rules are not together.
     var positions = _ChainPositions()
+    var chainNames = _ChainNames()
 
     init(options: ParseOptions, wantsRules: Bool, source: String) {
         self.options = options

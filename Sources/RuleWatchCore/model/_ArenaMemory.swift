@@ -10,7 +10,8 @@ import Glibc
 /// next parse faults them in again. So a buffer from `mappedFrom` up is a mapping of its
 /// own, grown with `mremap`, which moves page tables instead of bytes; and a freed mapping
 /// waits here for the next buffer to outgrow the heap, whose pages are already there.
-/// At most `keptMappings` wait: memory already used once, never more than a parse held.
+/// At most `keptMappings` wait, none above `largestKept`: memory already used once, never
+/// more than a parse held.
 enum _ArenaMemory {
     /// Buffers from this size up are mappings of their own; smaller ones come from malloc.
     static let mappedFrom = 256 << 10
@@ -18,6 +19,9 @@ enum _ArenaMemory {
     /// positions, and a second table's (two tables are in flight when the parser hands
     /// tables to another thread).
     static let keptMappings = 6
+    /// A bigger freed mapping goes back to the system: one huge dump read once must not
+    /// hold its memory for the rest of a long-lived process.
+    static let largestKept = 64 << 20
 
     /// A buffer of at least `capacity` bytes.
     ///
@@ -105,6 +109,10 @@ private final class _KeptMappings: @unchecked Sendable {
 
     /// Keeps a freed mapping; past `keptMappings`, the smallest goes back to the system.
     func put(_ base: UnsafeMutableRawPointer, _ size: Int) {
+        guard size <= _ArenaMemory.largestKept else {
+            _ArenaMemory.unmap(base, size)
+            return
+        }
         pthread_mutex_lock(mutex)
         kept.append((base, size))
         var dropped: (base: UnsafeMutableRawPointer, size: Int)?

@@ -114,45 +114,47 @@ public struct _RuleRecord: Sendable {
 }
 
 /// A rule lent by `RuleArena.forEach`: its fields point into the arena.
+///
+/// Each field is read from the record when asked for: a consumer that reads two fields of
+/// each rule (a count of them, a text to compare) pays for two.
 public struct RuleView {
-    public let chain: ByteSlice
-    /// The jump or verdict: `REDIRECT`, `KUBE-SVC-X`, nft `accept` / `redirect` / a chain
-    /// jumped to; empty when the rule has none.
-    public let target: ByteSlice
-    /// The rule as the dump printed it; see `DumpFormat` for each format's shape.
-    public let text: ByteSlice
-    public let packets: Counter?
-    public let bytes: Counter?
-    public let position: Int
-    public let line: Int
-    /// A named counter object (nft `counter c1 { ... }`): its counts are its own, it has no
-    /// chain or target, and its text is `counter NAME`.
-    public let isObject: Bool
-    /// nft's rule handle; 0 when the dump printed none.
-    public let handle: UInt32
-    /// Listing rules only: the columns `prot opt in out source destination` and the match text.
-    public let proto, opt, inInterface, outInterface, source, destination, match: ByteSlice?
+    @usableFromInline let record: _RuleRecord
+    @usableFromInline let raw: UnsafeRawPointer?
 
     @inlinable
     init(record r: _RuleRecord, raw: UnsafeRawBufferPointer) {
-        @inline(__always) func s(_ range: ArenaRange) -> ByteSlice {
-            guard let base = raw.baseAddress else { return .empty }
-            return ByteSlice(UnsafeRawBufferPointer(start: base + Int(range.start), count: Int(range.end - range.start)))
-        }
-        chain = s(r.chain)
-        target = s(r.target)
-        text = s(r.text)
-        packets = r.packets
-        bytes = r.bytes
-        position = Int(r.position)
-        line = Int(r.line)
-        isObject = r.isObject
-        handle = r.handle
-        if let c = r.columns {
-            proto = s(c.proto); opt = s(c.opt); inInterface = s(c.inInterface); outInterface = s(c.outInterface)
-            source = s(c.source); destination = s(c.destination); match = s(c.match)
-        } else {
-            proto = nil; opt = nil; inInterface = nil; outInterface = nil; source = nil; destination = nil; match = nil
-        }
+        record = r
+        self.raw = raw.baseAddress
     }
+
+    @inlinable @inline(__always)
+    func slice(_ range: ArenaRange) -> ByteSlice {
+        guard let raw else { return .empty }
+        return ByteSlice(UnsafeRawBufferPointer(start: raw + Int(range.start), count: Int(range.end - range.start)))
+    }
+
+    @inlinable public var chain: ByteSlice { slice(record.chain) }
+    /// The jump or verdict: `REDIRECT`, `KUBE-SVC-X`, nft `accept` / `redirect` / a chain
+    /// jumped to; empty when the rule has none.
+    @inlinable public var target: ByteSlice { slice(record.target) }
+    /// The rule as the dump printed it; see `DumpFormat` for each format's shape.
+    @inlinable public var text: ByteSlice { slice(record.text) }
+    @inlinable public var packets: Counter? { record.packets }
+    @inlinable public var bytes: Counter? { record.bytes }
+    @inlinable public var position: Int { Int(record.position) }
+    @inlinable public var line: Int { Int(record.line) }
+    /// A named counter object (nft `counter c1 { ... }`): its counts are its own, it has no
+    /// chain or target, and its text is `counter NAME`.
+    @inlinable public var isObject: Bool { record.isObject }
+    /// nft's rule handle; 0 when the dump printed none.
+    @inlinable public var handle: UInt32 { record.handle }
+
+    // Listing rules only: the columns `prot opt in out source destination` and the match text.
+    @inlinable public var proto: ByteSlice? { record.columns.map { slice($0.proto) } }
+    @inlinable public var opt: ByteSlice? { record.columns.map { slice($0.opt) } }
+    @inlinable public var inInterface: ByteSlice? { record.columns.map { slice($0.inInterface) } }
+    @inlinable public var outInterface: ByteSlice? { record.columns.map { slice($0.outInterface) } }
+    @inlinable public var source: ByteSlice? { record.columns.map { slice($0.source) } }
+    @inlinable public var destination: ByteSlice? { record.columns.map { slice($0.destination) } }
+    @inlinable public var match: ByteSlice? { record.columns.map { slice($0.match) } }
 }

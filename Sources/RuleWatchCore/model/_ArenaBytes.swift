@@ -9,8 +9,9 @@ import Glibc
 /// sink and kept there stays as it was when the scanner goes on writing. The count lives in
 /// the struct, not the buffer: a class's `var` is checked for exclusive access at run time
 /// on every touch (the buffer's two fields opt out of that check: only the sole owner of a
-/// buffer changes them). It grows with `realloc`, which moves a big buffer's pages rather
-/// than copying them into fresh memory that costs a page fault per 4 KiB.
+/// buffer changes them). Its memory comes from `_ArenaMemory`, which grows a big buffer by
+/// moving its pages rather than copying them into fresh memory that costs a page fault per
+/// 4 KiB.
 public struct _ArenaBytes: Sendable {
     @usableFromInline
     final class Storage: @unchecked Sendable {
@@ -19,11 +20,10 @@ public struct _ArenaBytes: Sendable {
 
         @usableFromInline
         init(capacity: Int) {
-            self.capacity = capacity
-            base = malloc(Swift.max(capacity, 1))!
+            (base, self.capacity) = _ArenaMemory.allocate(capacity)
         }
 
-        deinit { free(base) }
+        deinit { _ArenaMemory.release(base, capacity: capacity) }
     }
 
     @usableFromInline var storage: Storage
@@ -96,6 +96,23 @@ public struct _ArenaBytes: Sendable {
         _count -= 1
     }
 
+    @inlinable
+    public mutating func removeLast(_ n: Int) {
+        precondition(n >= 0 && n <= _count, "removeLast past the start of the arena")
+        _count -= n
+    }
+
+    /// Lends the bytes from `start` on for rewriting in place (made its own first).
+    @inlinable
+    public mutating func withUnsafeMutableBytes<R>(from start: Int,
+                                                   _ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+        precondition(start >= 0 && start <= _count, "arena offset out of range")
+        let base = reserve(0)
+        return try withExtendedLifetime(storage) {
+            try body(UnsafeMutableRawBufferPointer(start: base - (_count - start), count: _count - start))
+        }
+    }
+
     /// Empties it; its buffer is kept when no one else holds it.
     public mutating func removeAll(keepingCapacity: Bool = true) {
         if !isKnownUniquelyReferenced(&storage) { storage = Storage(capacity: storage.capacity) }
@@ -104,12 +121,12 @@ public struct _ArenaBytes: Sendable {
 
     @usableFromInline
     mutating func _reallocate(minimumCapacity: Int) {
-        var capacity = Swift.max(storage.capacity, 256)
-        while capacity < minimumCapacity { capacity *= 2 }
         if isKnownUniquelyReferenced(&storage) {
-            storage.base = realloc(storage.base, capacity)!
-            storage.capacity = capacity
+            (storage.base, storage.capacity) = _ArenaMemory.reallocate(storage.base, capacity: storage.capacity,
+                                                                       count: _count, minimum: minimumCapacity)
         } else {
+            var capacity = Swift.max(storage.capacity, 256)
+            while capacity < minimumCapacity { capacity *= 2 }
             let fresh = Storage(capacity: capacity)
             fresh.base.copyMemory(from: storage.base, byteCount: _count)
             storage = fresh

@@ -1,11 +1,10 @@
 import Glibc
 
-/// A `RuleArena`'s records: an array of `_RuleRecord` that grows with `realloc`.
+/// A `RuleArena`'s records: an array of `_RuleRecord` whose memory comes from `_ArenaMemory`.
 ///
-/// A kube node's nat table holds 30,000 records of 160 bytes; grown as an `Array`, each
-/// doubling copies them into fresh memory, which costs a page fault per 4 KiB: twice the
-/// table's size in faults on the first snapshot. `realloc` moves a big buffer's pages
-/// instead. A value type over a copy-on-write buffer, like the bytes (`_ArenaBytes`);
+/// A kube node's nat table holds 30,000 records; grown as an `Array`, each doubling copies
+/// them into fresh memory, which costs a page fault per 4 KiB: twice the table's size in
+/// faults on the first snapshot. `_ArenaMemory` moves a big buffer's pages instead. A value type over a copy-on-write buffer, like the bytes (`_ArenaBytes`);
 /// records hold no references, so moving their bytes moves them.
 @usableFromInline
 struct _RecordBuffer: Sendable {
@@ -13,14 +12,18 @@ struct _RecordBuffer: Sendable {
     final class Storage: @unchecked Sendable {
         @exclusivity(unchecked) @usableFromInline var base: UnsafeMutablePointer<_RuleRecord>
         @exclusivity(unchecked) @usableFromInline var capacity: Int
+        /// The memory's own size, which need not be a whole number of records.
+        @exclusivity(unchecked) @usableFromInline var bytes: Int
 
         @usableFromInline
         init(capacity: Int) {
-            self.capacity = capacity
-            base = malloc(Swift.max(capacity, 1) * MemoryLayout<_RuleRecord>.stride)!.assumingMemoryBound(to: _RuleRecord.self)
+            let raw: UnsafeMutableRawPointer
+            (raw, bytes) = _ArenaMemory.allocate(capacity * MemoryLayout<_RuleRecord>.stride)
+            self.capacity = bytes / MemoryLayout<_RuleRecord>.stride
+            base = raw.bindMemory(to: _RuleRecord.self, capacity: self.capacity)
         }
 
-        deinit { free(base) }
+        deinit { _ArenaMemory.release(UnsafeMutableRawPointer(base), capacity: bytes) }
     }
 
     @usableFromInline var storage = Storage(capacity: 0)
@@ -51,10 +54,13 @@ struct _RecordBuffer: Sendable {
     @usableFromInline
     mutating func grow() {
         let capacity = Swift.max(storage.capacity * 2, 64)
-        let bytes = capacity * MemoryLayout<_RuleRecord>.stride
+        let stride = MemoryLayout<_RuleRecord>.stride
         if isKnownUniquelyReferenced(&storage) {
-            storage.base = realloc(storage.base, bytes)!.assumingMemoryBound(to: _RuleRecord.self)
-            storage.capacity = capacity
+            let (raw, bytes) = _ArenaMemory.reallocate(UnsafeMutableRawPointer(storage.base), capacity: storage.bytes,
+                                                       count: count * stride, minimum: capacity * stride)
+            storage.bytes = bytes
+            storage.capacity = bytes / stride
+            storage.base = raw.bindMemory(to: _RuleRecord.self, capacity: storage.capacity)
         } else {
             let fresh = Storage(capacity: capacity)
             fresh.base.initialize(from: storage.base, count: count)

@@ -80,7 +80,7 @@ extension NftTextScanner {
         position = 0
         if wantsRules {
             chain = table.rules.store(name)
-            table.chains.append(ChainInfo(name: name.string, line: line))
+            table.chains.append(ChainInfo(name: chainNames.next(name), line: line))
         }
         return .consumed
     }
@@ -118,6 +118,7 @@ extension NftTextScanner {
         bindings.removeAll(keepingCapacity: true)
         chain = .empty
         position = 0
+        chainNames.endTable()
         defer { table.reset() }
         try receiver.receive(&table)
     }

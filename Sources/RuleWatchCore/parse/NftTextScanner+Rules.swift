@@ -50,7 +50,10 @@ extension NftTextScanner {
         let counter = NftTextScanner.anonymousCounter(in: text)
         pending = Pending(packets: counter.map { .exact($0.packets) }, bytes: counter.map { .exact($0.bytes) },
                           line: line, textStart: table.rules.mark)
-        if wantsRules { writeStatement(text, counter: counter) }
+        if wantsRules {
+            pending.target = storePlainStatement(text, counter: counter)
+            if pending.target == nil { writeStatement(text, counter: counter) }
+        }
         if text.firstIndex(of: ASCII.openBrace) != nil {
             let depth = NftTextScanner.braceDelta(text)
             if depth == 1, NftTextScanner.opensBinding(text) {
@@ -78,6 +81,8 @@ extension NftTextScanner {
         if wantsRules {
             table.rules.write(byte: ASCII.space)
             writeStatement(text, counter: counter)
+            // The verdict is looked for in the whole text once it ends.
+            pending.target = nil
         }
         ruleDepth += NftTextScanner.braceDelta(text)
         if ruleDepth == 1, NftTextScanner.opensBinding(text) {
@@ -97,7 +102,7 @@ extension NftTextScanner {
         guard wantsRules else { return }
         position += 1
         let text = ArenaRange(start: pending.textStart, end: textEnd ?? table.rules.mark)
-        var target = bound ?? table.rules.bytes.withUnsafeBytes { _NftVerdict.find(in: $0, text) }
+        var target = bound ?? pending.target ?? table.rules.bytes.withUnsafeBytes { _NftVerdict.find(in: $0, text) }
         if target.start == target.end, bound == nil { target = vmapTarget(text) ?? target }
         table.rules.append(_RuleRecord(chain: chain, target: target, text: text, packets: pending.packets,
                                        bytes: pending.bytes, position: position,

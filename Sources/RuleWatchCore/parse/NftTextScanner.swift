@@ -38,6 +38,7 @@ struct NftTextScanner: SectionScanner {
     /// Braces still open in a named counter object's block (`counter c1 { ... }`).
     var counterDepth = 0
     var counterObject = CounterObject()
+    var chainNames = _ChainNames()
 
     init(options: ParseOptions, wantsRules: Bool, source: String) {
         self.options = options
@@ -79,6 +80,8 @@ extension NftTextScanner {
         var textStart: Int32 = 0
         /// Its `# handle N` (`nft -a`); 0: none.
         var handle: UInt32 = 0
+        /// Its verdict, when `storePlainStatement` found it on the way (rules only).
+        var target: ArenaRange?
     }
 
     /// An anonymous chain being read: where to go on once its `}` comes.

@@ -96,35 +96,12 @@ extension SaveScanner {
                                        position: position, line: Int32(truncatingIfNeeded: line)))
     }
 
-    /// The value of the first `-j` or `-g` outside quotes: unquoted stretches are searched
-    /// with `memchr` for the dash, quoted ones skipped to their closing quote.
+    /// The value of the first `-j` or `-g` outside quotes.
     func findTarget(in text: ArenaRange) -> ArenaRange {
         table.rules.bytes.withUnsafeBytes { raw -> ArenaRange in
             let s = ByteSlice(raw).slice(Int(text.start), Int(text.end))
-            let n = s.count
-            var i = 0
-            while i < n {
-                let quote = s.firstIndex(of: ASCII.quote, from: i) ?? n
-                var dash = i
-                while let d = s.firstIndex(of: ASCII.dash, from: dash), d < quote {
-                    dash = d + 1
-                    guard d > 0, s[d - 1] == ASCII.space, d + 2 < n, s[d + 2] == ASCII.space,
-                          s[d + 1] == UInt8(ascii: "j") || s[d + 1] == UInt8(ascii: "g") else { continue }
-                    var stop = d + 3
-                    while stop < n, s[stop] != ASCII.space { stop += 1 }
-                    return ArenaRange(start: text.start + Int32(d + 3), end: text.start + Int32(stop))
-                }
-                // Past the quoted string: its closing quote is the first not escaped.
-                var close = quote + 1
-                while close < n, let q = s.firstIndex(of: ASCII.quote, from: close) {
-                    var backslashes = 0
-                    while q - backslashes - 1 > quote, s[q - backslashes - 1] == ASCII.backslash { backslashes += 1 }
-                    close = q + 1
-                    if backslashes & 1 == 0 { break }
-                }
-                i = close
-            }
-            return .empty
+            guard let found = SaveScanner.target(in: s) else { return .empty }
+            return ArenaRange(start: text.start + Int32(found.lowerBound), end: text.start + Int32(found.upperBound))
         }
     }
 
@@ -135,10 +112,10 @@ extension SaveScanner {
             currentPosition += 1
             return currentPosition
         }
-        if currentChain.end > currentChain.start { positions[nameHash(currentChain)] = (currentChain, currentPosition) }
-        let earlier = positions[nameHash(chain)]
+        if currentSlot >= 0 { positions[currentSlot] = currentPosition }
+        currentSlot = table.rules.bytes.withUnsafeBytes { positions.slot(for: chain, in: $0) }
         currentChain = chain
-        currentPosition = (earlier.map { sameBytes($0.name, chain) ? $0.position : 0 } ?? 0) + 1
+        currentPosition = positions[currentSlot] + 1
         return currentPosition
     }
 
@@ -147,15 +124,6 @@ extension SaveScanner {
         guard n == Int(b.end - b.start) else { return false }
         return table.rules.bytes.withUnsafeBytes { raw in
             memcmp(raw.baseAddress! + Int(a.start), raw.baseAddress! + Int(b.start), n) == 0
-        }
-    }
-
-    /// FNV-1a of a chain name; a clash is caught by comparing the names.
-    private func nameHash(_ r: ArenaRange) -> UInt64 {
-        table.rules.bytes.withUnsafeBytes { raw in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for i in Int(r.start)..<Int(r.end) { h = (h ^ UInt64(raw[i])) &* 0x100_0000_01b3 }
-            return h
         }
     }
 

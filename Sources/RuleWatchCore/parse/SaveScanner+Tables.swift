@@ -38,7 +38,7 @@ extension SaveScanner {
                 }
             }
         }
-        let name = bytes.slice(1, nameEnd).string
+        let name = chainNames.next(bytes.slice(1, nameEnd))
         let builtin = !(policy.isEmpty || policy == "-")
         table.chains.append(ChainInfo(name: name, policy: builtin ? policy.string : nil,
                                       hook: builtin ? ChainInfo.builtinHook(name) : nil,
@@ -92,7 +92,9 @@ extension SaveScanner {
         inTable = false
         currentChain = .empty
         currentPosition = 0
-        positions.removeAll(keepingCapacity: true)
+        currentSlot = -1
+        positions.removeAll()
+        chainNames.endTable()
         defer { table.reset() }
         try receiver.receive(&table)
     }

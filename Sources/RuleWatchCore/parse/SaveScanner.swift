@@ -35,8 +35,11 @@ struct SaveScanner: SectionScanner {
     /// Where the rules of the current chain are numbered (rules only).
     var currentChain = ArenaRange.empty
     var currentPosition: Int32 = 0
+    /// The current chain's slot in `positions`.
+    var currentSlot = -1
     /// Positions reached by chains left earlier, for a chain whose rules are not together.
-    var positions: [UInt64: (name: ArenaRange, position: Int32)] = [:]
+    var positions = _ChainPositions()
+    var chainNames = _ChainNames()
 
     init(options: ParseOptions, wantsRules: Bool, source: String) {
         self.options = options

@@ -30,7 +30,9 @@ public struct Analyzer {
         var emptied = RulesetEmptiedDetector()
         var ruleCount = 0
         history.forEachSeries(in: window) { series in
-            if !history.rules[series.rule].isPolicy && !history.rules[series.rule].isObject { ruleCount += 1 }
+            // Read in place: a copy of the rule would retain and release its text block.
+            let counted = history.rules.withUnsafeBufferPointer { !$0[series.rule].isPolicy && !$0[series.rule].isObject }
+            if counted { ruleCount += 1 }
             climb.observe(series, in: context)
             newRule.observe(series, in: context)
             hazard.observe(series, in: context)

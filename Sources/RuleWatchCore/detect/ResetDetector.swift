@@ -45,7 +45,7 @@ struct ResetDetector: Detector {
 
     mutating func observe(_ series: RuleSeries, in context: AnalysisContext) {
         guard series.hasCounters, series.snapshots.count > 1 else { return }
-        let chain = context.history.rules[series.rule].chain
+        let chain = context.history.rules.withUnsafeBufferPointer { $0[series.rule].chain }
         if chain != lastChain {
             keepChain()
             if chainRules.count != context.history.snapshots.count {

@@ -66,4 +66,45 @@ import Testing
             #expect("\(error)".hasPrefix("error: e.csv:3:"))
         }
     }
+
+    /// The series a walk lends, by rule, as (snapshots, packets, deltas).
+    func lent(_ h: CaptureHistory, _ window: Range<Int>, quiet: (Int) -> Bool = { _ in false })
+        -> [Int: ([Int], [Counter], [IntervalDelta])] {
+        var out: [Int: ([Int], [Counter], [IntervalDelta])] = [:]
+        h.forEachSeries(in: window, quiet: quiet) { out[$0.rule] = ($0.snapshots, $0.packets, $0.deltas) }
+        return out
+    }
+
+    @Test func quietIsAskedOnlyOfRulesShownThroughTheWindowWithZeroCounters() throws {
+        // dpt:8000 counts; 8001 stays zero; 8002 is zero, then counts; 8003 appears at
+        // snapshot 1 with zero counters.
+        let snapshots = [["5 300", "0 0", "0 0"], ["9 540", "0 0", "0 0", "0 0"], ["12 720", "0 0", "3 180", "0 0"]]
+        var text = ""
+        for (i, s) in snapshots.enumerated() { text += "@\(1_795_514_400 + i * 60)\n" + listing(s) }
+        var h = CaptureHistory()
+        try CaptureParser().parse(bytes: Array(text.utf8), name: "t", into: &h)
+        func port(_ rule: Int) -> String? {
+            h.rules[rule].isPolicy ? nil : String(h.rules[rule].text.split(separator: ":").last!)
+        }
+        for (window, quietPorts) in [(0..<3, ["8001"]), (1..<3, ["8001", "8003"])] {
+            let all = lent(h, window)
+            var asked: [Int] = []
+            let kept = lent(h, window) { asked.append($0); return true }
+            // Policy counters of zero are quiet too.
+            #expect(Set(asked.compactMap(port)) == Set(quietPorts))
+            #expect(Set(asked).isDisjoint(with: kept.keys))
+            #expect(Set(asked).union(kept.keys) == Set(all.keys))
+            for (rule, s) in kept {
+                #expect(s.0 == all[rule]!.0 && s.1 == all[rule]!.1 && s.2 == all[rule]!.2)
+            }
+            // Asked, but declined: lent as before.
+            let declined = lent(h, window) { _ in false }
+            #expect(declined.count == all.count)
+            for rule in asked {
+                let s = all[rule]!
+                #expect(s.1.allSatisfy { $0.upper == 0 } && s.2.allSatisfy { !$0.appeared && $0.packets == 0 })
+                #expect(s.0 == Array(window))
+            }
+        }
+    }
 }

@@ -29,8 +29,19 @@ public struct Analyzer {
         var dropClimb = DropClimbDetector()
         var emptied = RulesetEmptiedDetector()
         var ruleCount = 0
-        history.forEachSeries(in: window) { series in
-            if !history.rules[series.rule].isPolicy && !history.rules[series.rule].isObject { ruleCount += 1 }
+        // Read in place: a copy of the rule would retain and release its text block.
+        func count(_ rule: Int) {
+            if history.rules.withUnsafeBufferPointer({ !$0[rule].isPolicy && !$0[rule].isObject }) { ruleCount += 1 }
+        }
+        // A rule whose counters stay zero over the whole window, shown throughout: no climb,
+        // reset, drop climb or appearance, only the static hazard check may name it.
+        func isQuiet(_ rule: Int) -> Bool {
+            guard !context.isHazard(rule) else { return false }
+            count(rule)
+            return true
+        }
+        history.forEachSeries(in: window, quiet: isQuiet) { series in
+            count(series.rule)
             climb.observe(series, in: context)
             newRule.observe(series, in: context)
             hazard.observe(series, in: context)

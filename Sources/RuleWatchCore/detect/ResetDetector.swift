@@ -12,26 +12,36 @@ struct ResetDetector: Detector {
     /// counts (a chain's count changes when a rule starts counting, appears or goes), and the
     /// resets apart (they are rare): a place per chain per snapshot, for 12,000 chains over a
     /// day of minute snapshots, was 17 million places and a gigabyte.
-    var runs: [Int: [SIMD2<Int32>]] = [:]
+    ///
+    /// The runs of all chains sit in one array, a chain's at `runs[runRanges[chain]]` (empty
+    /// for a chain none of whose rules counted): a dictionary of an array per chain cost an
+    /// allocation and a hashed insert for each of kube-proxy's 12,000 chains. A chain seen
+    /// again writes its runs anew at the end.
+    var runs: [SIMD2<Int32>] = []
+    var runRanges: [Range<Int>] = []
     var resetCounts: [Place: Int] = [:]
+
+    /// The runs of `chain`, ascending.
+    func points(_ chain: Int) -> ArraySlice<SIMD2<Int32>> {
+        chain < runRanges.count ? runs[runRanges[chain]] : []
+    }
 
     /// How many of chain's rules were compared at `snapshot` and how many went down; `nil`
     /// when none was compared.
     func compared(_ p: Place) -> (rules: Int, resets: Int)? {
-        guard let points = runs[p.chain] else { return nil }
-        let rules = Self.count(in: points, at: p.snapshot)
+        let rules = Self.count(in: points(p.chain), at: p.snapshot)
         return rules > 0 ? (rules, resetCounts[p] ?? 0) : nil
     }
 
     /// The count at `snapshot` of runs given as (first snapshot, count) points, ascending.
-    static func count(in points: [SIMD2<Int32>], at snapshot: Int) -> Int {
-        var lo = 0
-        var hi = points.count
+    static func count(in points: ArraySlice<SIMD2<Int32>>, at snapshot: Int) -> Int {
+        var lo = points.startIndex
+        var hi = points.endIndex
         while lo < hi {
             let mid = (lo + hi) / 2
             if Int(points[mid][0]) <= snapshot { lo = mid + 1 } else { hi = mid }
         }
-        return lo == 0 ? 0 : Int(points[lo - 1][1])
+        return lo == points.startIndex ? 0 : Int(points[lo - 1][1])
     }
 
     var resets: [(rule: Int, snapshot: Int, before: UInt64, after: UInt64)] = []
@@ -45,7 +55,7 @@ struct ResetDetector: Detector {
 
     mutating func observe(_ series: RuleSeries, in context: AnalysisContext) {
         guard series.hasCounters, series.snapshots.count > 1 else { return }
-        let chain = context.history.rules[series.rule].chain
+        let chain = context.history.rules.withUnsafeBufferPointer { $0[series.rule].chain }
         if chain != lastChain {
             keepChain()
             if chainRules.count != context.history.snapshots.count {
@@ -53,13 +63,17 @@ struct ResetDetector: Detector {
                 chainResets = chainRules
             }
             lastChain = chain
+            if runRanges.count != context.history.chains.count {
+                runRanges = [Range<Int>](repeating: 0..<0, count: context.history.chains.count)
+            }
             // A chain seen before (a rule added to it later has a later index): its counts again.
-            if let points = runs[chain] {
-                for (n, p) in points.enumerated() {
-                    let end = n + 1 < points.count ? Int(points[n + 1][0]) : chainRules.count
-                    for s in Int(p[0])..<end { chainRules[s] = p[1] }
+            let points = runs[runRanges[chain]]
+            if !points.isEmpty {
+                for n in points.indices {
+                    let end = n + 1 < points.endIndex ? Int(points[n + 1][0]) : chainRules.count
+                    for s in Int(points[n][0])..<end { chainRules[s] = points[n][1] }
                 }
-                touched = Int(points[0][0])..<chainRules.count
+                touched = Int(points[points.startIndex][0])..<chainRules.count
             }
         }
         // Every snapshot after the first has its delta, in order; an appearance adds one before.
@@ -81,19 +95,19 @@ struct ResetDetector: Detector {
     /// Keeps the observed chain's counts as runs and its resets by place, and clears them.
     mutating func keepChain() {
         guard lastChain >= 0, !touched.isEmpty else { return }
-        var points: [SIMD2<Int32>] = []
+        let start = runs.count
         var last: Int32 = 0
         for s in touched {
             if chainRules[s] != last {
-                points.append(SIMD2(Int32(s), chainRules[s]))
+                runs.append(SIMD2(Int32(s), chainRules[s]))
                 last = chainRules[s]
             }
             if chainResets[s] > 0 { resetCounts[Place(chain: lastChain, snapshot: s), default: 0] += Int(chainResets[s]) }
             chainRules[s] = 0
             chainResets[s] = 0
         }
-        if last != 0 { points.append(SIMD2(Int32(touched.upperBound), 0)) }
-        runs[lastChain] = points
+        if last != 0 { runs.append(SIMD2(Int32(touched.upperBound), 0)) }
+        runRanges[lastChain] = start..<runs.count
         touched = 0..<0
     }
 
@@ -118,9 +132,10 @@ struct ResetDetector: Detector {
         var out: [Finding] = []
         for e in byTable.values {
             let t = context.history.tables[e.table]
-            let chainsCounting = Set(runs.keys.filter {
-                context.history.chains[$0].table == e.table && compared(Place(chain: $0, snapshot: e.snapshot)) != nil
-            })
+            let chainsCounting = runRanges.indices.filter {
+                !runRanges[$0].isEmpty && context.history.chains[$0].table == e.table
+                    && compared(Place(chain: $0, snapshot: e.snapshot)) != nil
+            }
             let whole = chainsCounting.count >= 2 && e.chains.count == chainsCounting.count
             let names = e.chains.map { context.history.chains[$0].name }.sorted()
             let when = Explanation.clock(context.time(e.snapshot))

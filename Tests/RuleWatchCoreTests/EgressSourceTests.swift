@@ -62,6 +62,28 @@ import Testing
         #expect(timeline.rate(0) == 0 && timeline.rate(1) == nil)
     }
 
+    /// Found by the fuzzer: snapshots far apart and out of order (`@epoch` lines are any
+    /// number up to 2262) made the first interval's start overflow Int64 and trap.
+    @Test func timesAtTheEndsOfTheRangeDoNotTrap() throws {
+        let dump = "*filter\n:INPUT ACCEPT [0:0]\n[1:60] -A INPUT -j ACCEPT\nCOMMIT\n"
+        let text = "@\(TimestampParser.maxSeconds)\n" + dump + "@0\n" + dump
+        var history = CaptureHistory()
+        try CaptureParser().parse(bytes: Array(text.utf8), name: "capture.txt", into: &history)
+        #expect(history.snapshots.count == 2)
+        let csv = EgressSeries(rows: [.init(time: 0, sample: EgressSample(ok: 1, total: 2))])
+        // Time runs backwards here, so no interval holds the row: the CSV covers nothing.
+        #expect(EgressTimeline(history: history, csv: csv).source == .none)
+        #expect(Analyzer().analyze(history, egress: csv).egressSource == .none)
+        let forwards = EgressSeries(rows: [.init(time: 1, sample: EgressSample(ok: 1, total: 2))])
+        var ordered = CaptureHistory()
+        try CaptureParser().parse(bytes: Array(("@0\n" + dump + text).utf8), name: "capture.txt", into: &ordered)
+        let timeline = EgressTimeline(history: ordered, csv: forwards)
+        #expect(timeline.source == .csv && timeline.rate(1) == 0.5)
+        #expect(EgressTimeline.start(before: .max, next: .min) == .max)
+        #expect(EgressTimeline.start(before: .min, next: .max) == .min)
+        #expect(EgressTimeline.start(before: 10, next: 13) == 7)
+    }
+
     @Test func noSignalAtAllIsNamedNone() throws {
         let text = scenario.text.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.hasPrefix("# egress") }.joined(separator: "\n")

@@ -45,11 +45,22 @@ public struct EgressTimeline: Sendable {
     /// The CSV's attempts per snapshot's interval; `nil` where no row falls in it.
     private static func samples(_ history: CaptureHistory, _ csv: EgressSeries) -> [EgressSample?] {
         let times = history.snapshots.compactMap(\.time)
-        var previousTime: Int64? = times.count >= 2 ? times[0] - (times[1] - times[0]) : nil
+        var previousTime: Int64? = times.count >= 2 ? Self.start(before: times[0], next: times[1]) : nil
         return history.snapshots.map { s in
             guard let t = s.time else { return nil }
             defer { previousTime = t }
             return csv.sample(after: previousTime, upTo: t)
         }
+    }
+
+    /// `first - (next - first)`, held to Int64's range: a dump's timestamps are untrusted (an
+    /// `@epoch` line can be any 64-bit number), and two far apart must give a first interval
+    /// that reaches as far back as it can, not a trap.
+    static func start(before first: Int64, next: Int64) -> Int64 {
+        let (step, stepOverflow) = next.subtractingReportingOverflow(first)
+        if stepOverflow { return next > first ? .min : .max }
+        let (start, overflow) = first.subtractingReportingOverflow(step)
+        if overflow { return step > 0 ? .min : .max }
+        return start
     }
 }

@@ -6,7 +6,7 @@ import Testing
     @Test func anEmptyFileIsMigratedIntoAStore() throws {
         let dir = try Scratch()
         let path = dir.path("empty.db")
-        FileManager.default.createFile(atPath: path, contents: Data())
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
         let store = try RuleStore(path: path)
         #expect(try store.integrityCheck() == ["ok"])
         #expect(try store.sources() == [])

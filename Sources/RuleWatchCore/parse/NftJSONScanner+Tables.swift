@@ -33,7 +33,7 @@ extension NftJSONScanner {
             table.chainCount += 1
             if wantsRules {
                 table.chains.append(ChainInfo(
-                    name: String(decoding: objectName, as: UTF8.self),
+                    name: objectName.withUnsafeBytes { chainNames.next(ByteSlice($0)) },
                     policy: objectHas.contains(.policy) ? String(decoding: objectPolicy, as: UTF8.self) : nil,
                     hook: objectHas.contains(.hook) ? String(decoding: objectHook, as: UTF8.self) : nil,
                     line: itemLine))
@@ -191,6 +191,7 @@ extension NftJSONScanner {
         try receiver.receive(&table)
         tablesEmitted += 1
         table.reset()
+        chainNames.endTable()
         tableOpen = false
         positions.removeAll(keepingCapacity: true)
         lastChain = .empty

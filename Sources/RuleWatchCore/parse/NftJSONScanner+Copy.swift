@@ -13,9 +13,7 @@ extension NftJSONScanner {
         var level = depth
         var inString = skipInString
         let base = skipBase
-        let limit = Self.maxDepth
-        // 0 running on, 1 the container closed, 2 too deep, 3 `}` closing an array, 4 `]` an
-        // object, 5 an escape or control byte in a string, 6 the text is full.
+        // 0 to 4 as `skipBracket` says; 5 an escape or control byte in a string, 6 the text is full.
         var outcome = 0
         while outcome == 0 && i < n {
             // A chunk at a time through the scratch buffer, appended in one copy; the text
@@ -48,15 +46,11 @@ extension NftJSONScanner {
                                     let k = brackets.trailingZeroBitCount &>> 3
                                     brackets &= brackets &- 1
                                     let b = p.load(fromByteOffset: i &+ k, as: UInt8.self)
-                                    if b | 0x20 == 0x7B {
-                                        guard level < limit else { take = k &+ 1; outcome = 2; break }
-                                        level &+= 1
-                                        kinds[level] = b == 0x7B ? 1 : 0
-                                    } else {
-                                        let object = b == 0x7D
-                                        guard (kinds[level] == 1) == object else { take = k &+ 1; outcome = object ? 3 : 4; break }
-                                        level &-= 1
-                                        if level < base { take = k &+ 1; outcome = 1; break }
+                                    let stop = Self.skipBracket(b, level: &level, kinds: kinds, base: base)
+                                    if stop != 0 {
+                                        take = k &+ 1
+                                        outcome = stop
+                                        break
                                     }
                                 }
                                 if drop == 0 && take == 8 {
@@ -91,15 +85,15 @@ extension NftJSONScanner {
                             switch b {
                             case 0x22:
                                 inString = true
-                            case 0x7B, 0x5B:
-                                guard level < limit else { i &+= 1; outcome = 2; return }
-                                level &+= 1
-                                kinds[level] = b == 0x7B ? 1 : 0
-                            case 0x7D, 0x5D:
-                                let object = b == 0x7D
-                                guard (kinds[level] == 1) == object else { i &+= 1; outcome = object ? 3 : 4; return }
-                                level &-= 1
-                                if level < base { outcome = 1 }
+                            case 0x7B, 0x5B, 0x7D, 0x5D:
+                                // A failing bracket ends the copy before it; a close, after it.
+                                let stop = Self.skipBracket(b, level: &level, kinds: kinds, base: base)
+                                if stop > 1 {
+                                    i &+= 1
+                                    outcome = stop
+                                    return
+                                }
+                                outcome = stop
                             case 0x20, 0..<0x20:
                                 i &+= 1
                                 continue
@@ -121,16 +115,8 @@ extension NftJSONScanner {
         }
         depth = level
         skipInString = inString
+        if let next = endSkip(outcome, at: i, count: n) { return next }
         switch outcome {
-        case 1:
-            state = depth == 0 ? .done : .afterValue
-            return i
-        case 2:
-            fail("nft JSON nested deeper than \(Self.maxDepth) levels", at: i - 1)
-            return n
-        case 3, 4:
-            fail(outcome == 3 ? "'}' closes an array" : "']' closes an object", at: i - 1)
-            return n
         case 5:
             resumeString()
             return i

@@ -257,8 +257,7 @@ extension NftJSONScanner {
         var inString = skipInString
         var escape = skipEscape
         let base = skipBase
-        let limit = Self.maxDepth
-        // 0 running on, 1 the container closed, 2 too deep, 3 `}` closing an array, 4 `]` an object.
+        // As `skipBracket` says: 0 running on, 1 the container closed, 2 to 4 a bracket failed.
         var outcome = 0
         isObject.withUnsafeMutableBufferPointer { kinds in
             while i < n {
@@ -277,15 +276,11 @@ extension NftJSONScanner {
                             let at = i &+ brackets.trailingZeroBitCount &>> 3
                             brackets &= brackets &- 1
                             let b = p.load(fromByteOffset: at, as: UInt8.self)
-                            if b | 0x20 == 0x7B {
-                                guard level < limit else { i = at &+ 1; outcome = 2; return }
-                                level &+= 1
-                                kinds[level] = b == 0x7B ? 1 : 0
-                            } else {
-                                let object = b == 0x7D
-                                guard (kinds[level] == 1) == object else { i = at &+ 1; outcome = object ? 3 : 4; return }
-                                level &-= 1
-                                if level < base { i = at &+ 1; outcome = 1; return }
+                            let stop = Self.skipBracket(b, level: &level, kinds: kinds, base: base)
+                            if stop != 0 {
+                                i = at &+ 1
+                                outcome = stop
+                                return
                             }
                         }
                         if quotes.nonzeroBitCount & 1 == 1 { inString.toggle() }
@@ -309,15 +304,9 @@ extension NftJSONScanner {
                 switch b {
                 case 0x22:
                     inString = true
-                case 0x7B, 0x5B:
-                    guard level < limit else { outcome = 2; return }
-                    level &+= 1
-                    kinds[level] = b == 0x7B ? 1 : 0
-                case 0x7D, 0x5D:
-                    let object = b == 0x7D
-                    guard (kinds[level] == 1) == object else { outcome = object ? 3 : 4; return }
-                    level &-= 1
-                    if level < base { outcome = 1; return }
+                case 0x7B, 0x5B, 0x7D, 0x5D:
+                    outcome = Self.skipBracket(b, level: &level, kinds: kinds, base: base)
+                    if outcome != 0 { return }
                 default:
                     continue
                 }
@@ -326,6 +315,31 @@ extension NftJSONScanner {
         depth = level
         skipInString = inString
         skipEscape = escape
+        return endSkip(outcome, at: i, count: n) ?? n
+    }
+
+    /// One bracket met while skipping, outside strings: `{` or `[` opens a level, `}` or `]`
+    /// closes one and must match what opened it. Returns the skip's outcome: 0 it runs on,
+    /// 1 the skipped container closed (the level fell below `base`), 2 too deep, 3 `}`
+    /// closing an array, 4 `]` closing an object.
+    @inline(__always)
+    static func skipBracket(_ b: UInt8, level: inout Int, kinds: UnsafeMutableBufferPointer<UInt8>, base: Int) -> Int {
+        if b | 0x20 == 0x7B {
+            guard level < maxDepth else { return 2 }
+            level &+= 1
+            kinds[level] = b == 0x7B ? 1 : 0
+            return 0
+        }
+        let object = b == 0x7D
+        guard (kinds[level] == 1) == object else { return object ? 3 : 4 }
+        level &-= 1
+        return level < base ? 1 : 0
+    }
+
+    /// Where `skip` or `copySkip` goes on from after stopping at `i` with one of
+    /// `skipBracket`'s outcomes: after the value when the container closed, the piece's end
+    /// when a bracket failed the input; `nil` for an outcome of the caller's own.
+    mutating func endSkip(_ outcome: Int, at i: Int, count n: Int) -> Int? {
         switch outcome {
         case 1:
             state = depth == 0 ? .done : .afterValue
@@ -337,7 +351,7 @@ extension NftJSONScanner {
             fail(outcome == 3 ? "'}' closes an array" : "']' closes an object", at: i - 1)
             return n
         default:
-            return n
+            return nil
         }
     }
 

@@ -6,10 +6,14 @@ import RuleWatchCore
 /// Each iteration parses one whole dump (about 7 MB, 33,000 rules; the size is in the name),
 /// so `throughput` is dumps per second; the custom `MB/s` and `rules/s` metrics give the
 /// rate directly. `summary` runs the `parse --summary` path (counts only); `rules` stores
-/// every rule, as `analyze` needs.
+/// every rule, as `analyze` needs. `rules ÷ summary` times the two paths back to back in each
+/// iteration and gives the rules path's speed as a percentage of the summary path's: paired,
+/// that ratio holds while the machine's speed drifts, where two benchmarks run seconds apart
+/// can be a factor of two off.
 let benchmarks: @Sendable () -> Void = {
     let mbPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
     let rulesPerSecond = BenchmarkMetric.custom("rules/s", polarity: .prefersLarger, useScalingFactor: false)
+    let rulesPercent = BenchmarkMetric.custom("rules % of summary", polarity: .prefersLarger, useScalingFactor: false)
 
     // Machines are noisy (an untouched benchmark moved 9%): flag only large moves.
     Benchmark.defaultConfiguration = .init(
@@ -49,6 +53,17 @@ let benchmarks: @Sendable () -> Void = {
             } setup: {
                 try dumps.load(format)
             }
+        }
+        Benchmark("\(label) rules ÷ summary",
+                  configuration: .init(metrics: [rulesPercent], thresholds: [rulesPercent: .init(relative: [.p50: 25.0])])) { benchmark, bytes in
+            let start = ContinuousClock.now
+            blackHole(SummaryOnly.parse(bytes))
+            let middle = ContinuousClock.now
+            blackHole(RuleCountingSink.parse(bytes))
+            let end = ContinuousClock.now
+            benchmark.measurement(rulesPercent, Int(100 * ((middle - start) / (end - middle))))
+        } setup: {
+            try dumps.load(format)
         }
     }
 }

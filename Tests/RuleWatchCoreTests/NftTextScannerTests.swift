@@ -78,6 +78,27 @@ import Testing
         #expect(scan.rules.map(\.target) == ["X"])
     }
 
+    @Test func runsOfSpacesAreOneWhereverTheyFall() throws {
+        // Runs of two and three spaces at every offset, across the eight-byte steps of the
+        // plain-statement scan, before and after the counter.
+        var lines: [String] = []
+        var expected: [String] = []
+        for at in 1..<24 {
+            for run in [2, 3] {
+                let words = "meta l4proto tcp tcp dport 8080 ip daddr 10.96.0.10"
+                let chars = Array(words)
+                let cut = min(at, chars.count - 1)
+                let line = String(chars[..<cut]) + String(repeating: " ", count: run) + String(chars[cut...])
+                lines.append(line + " counter packets \(at) bytes \(at * 60)  jump KUBE-SVC-\(at)")
+                expected.append(line.split(separator: " ").joined(separator: " ") + " counter jump KUBE-SVC-\(at)")
+            }
+        }
+        let text = "table ip nat {\n\tchain c {\n" + lines.map { "\t\t\($0)\n" }.joined() + "\t}\n}\n"
+        let scan = try ScannedText(NftTextScanner.self, text)
+        #expect(scan.rules.map(\.text) == expected)
+        #expect(scan.rules.map(\.target) == (1..<24).flatMap { ["KUBE-SVC-\($0)", "KUBE-SVC-\($0)"] })
+    }
+
     @Test func blocksAreSkippedAndNamedCountersAreObjectsNotRules() throws {
         let text = """
             table inet t { # handle 9

@@ -284,6 +284,42 @@ func expectCorpusCounts<S: SectionScanner>(_ scanner: S.Type, _ e: Corpus.Expect
         #expect(full.rules.filter { $0.chain == "KUBE-SVC-3" }.map(\.position) == Array(1...29))
     }
 
+    @Test func positionsStartAgainInEachTable() throws {
+        // The chains' positions are forgotten between tables, not carried into the next.
+        let table = "*nat\n:A - [0:0]\n:B - [0:0]\n-A A -j B\n-A B -j ACCEPT\n-A A -j RETURN\n-A B -j DROP\nCOMMIT\n"
+        let scan = try ScannedText(SaveScanner.self, table + table.replacingOccurrences(of: "*nat", with: "*mangle"))
+        #expect(scan.tables.count == 2)
+        for t in scan.tables {
+            #expect(t.rules.map(\.position) == [1, 1, 2, 2])
+            #expect(t.rules.map(\.target) == ["B", "ACCEPT", "RETURN", "DROP"])
+        }
+    }
+
+    @Test func positionsHoldWhenRulesLeaveTheDeclaredOrder() throws {
+        // Chains in declared order, then A again (out of order), an undeclared chain, and a
+        // chain further on than the next few declared: each chain counts on from where it was.
+        let empty = (1...20).map { ":E\($0) - [0:0]\n" }.joined()
+        let text = "*filter\n:A - [0:0]\n:B - [0:0]\n:C - [0:0]\n" + empty + ":F - [0:0]\n"
+            + "-A A -j ACCEPT\n-A A -j DROP\n-A B -j ACCEPT\n-A A -j RETURN\n-A C -j ACCEPT\n-A U -j DROP\n-A B -j DROP\n-A F -j DROP\n-A U -j ACCEPT\nCOMMIT\n"
+            + "*nat\n:A - [0:0]\n:B - [0:0]\n" + empty + ":F - [0:0]\n-A A -j ACCEPT\n-A F -j DROP\n-A F -j DROP\n-A B -j ACCEPT\nCOMMIT\n"
+        let scan = try ScannedText(SaveScanner.self, text)
+        #expect(scan.tables.count == 2)
+        #expect(scan.tables[0].rules.map { "\($0.chain)\($0.position)" } == ["A1", "A2", "B1", "A3", "C1", "U1", "B2", "F1", "U2"])
+        #expect(scan.tables[1].rules.map { "\($0.chain)\($0.position)" } == ["A1", "F1", "F2", "B1"])
+    }
+
+    @Test func theTargetIsTheFirstJumpOutsideQuotes() throws {
+        let scan = try ScannedText(SaveScanner.self, """
+            *filter
+            -A INPUT -m comment --comment "say -j NOT -g THIS" -j ACCEPT
+            -A INPUT -m comment --comment "a \\" -j X" -g LOGGING
+            -A INPUT -p tcp
+            COMMIT
+
+            """)
+        #expect(scan.tables.first?.rules.map(\.target) == ["ACCEPT", "LOGGING", ""])
+    }
+
     @Test func ip6tablesSaveFromTheKernel() throws {
         let ns = try ScratchNamespace()
         try ns.run(["ip6tables-restore", "--counters"], input: """

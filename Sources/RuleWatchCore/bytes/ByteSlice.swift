@@ -18,7 +18,7 @@ public struct ByteSlice: @unchecked Sendable {
     @inlinable public subscript(i: Int) -> UInt8 { base[i] }
 
     /// The byte at `i`, or `nil` past the end.
-    @inlinable
+    @inlinable @inline(__always)
     public func byte(at i: Int) -> UInt8? { i >= 0 && i < base.count ? base[i] : nil }
 
     /// Bytes `from..<to`, clamped to the slice.

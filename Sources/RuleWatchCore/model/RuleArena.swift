@@ -54,8 +54,9 @@ public struct RuleArena: Sendable {
     public func forEach(_ body: (RuleView) throws -> Void) rethrows {
         try bytes.withUnsafeBytes { raw in
             try records.withUnsafeBufferPointer { records in
-                for r in records {
-                    try body(RuleView(record: r, raw: raw))
+                guard let first = records.baseAddress else { return }
+                for i in 0..<records.count {
+                    try body(RuleView(record: first + i, raw: raw))
                 }
             }
         }
@@ -74,6 +75,10 @@ public struct ArenaRange: Sendable, Hashable {
     public var end: Int32
     @inlinable public init(start: Int32, end: Int32) { self.start = start; self.end = end }
     public static let empty = ArenaRange(start: 0, end: 0)
+    /// A save rule's target: in its text, found when asked for (`SaveRuleTarget`).
+    public static let inSaveText = ArenaRange(start: -1, end: -1)
+    /// An nft rule's verdict: in its text, found when asked for (`NftRuleVerdict`).
+    public static let inNftText = ArenaRange(start: -2, end: -2)
 }
 
 /// A listing rule's columns, as ranges in the arena (each a sub-range of the rule's text).
@@ -116,16 +121,21 @@ public struct _RuleRecord: Sendable {
 /// A rule lent by `RuleArena.forEach`: its fields point into the arena.
 ///
 /// Each field is read from the record when asked for: a consumer that reads two fields of
-/// each rule (a count of them, a text to compare) pays for two.
+/// each rule (a count of them, a text to compare) pays for two. The view points at its
+/// record, which stays where it is: a copy of the 160-byte record for each rule lent was a
+/// `memmove` per rule.
 public struct RuleView {
-    @usableFromInline let record: _RuleRecord
+    @usableFromInline let recordAddress: UnsafePointer<_RuleRecord>
     @usableFromInline let raw: UnsafeRawPointer?
 
     @inlinable
-    init(record r: _RuleRecord, raw: UnsafeRawBufferPointer) {
-        record = r
+    init(record: UnsafePointer<_RuleRecord>, raw: UnsafeRawBufferPointer) {
+        recordAddress = record
         self.raw = raw.baseAddress
     }
+
+    @inlinable
+    var record: _RuleRecord { unsafeAddress { recordAddress } }
 
     @inlinable @inline(__always)
     func slice(_ range: ArenaRange) -> ByteSlice {
@@ -135,8 +145,19 @@ public struct RuleView {
 
     @inlinable public var chain: ByteSlice { slice(record.chain) }
     /// The jump or verdict: `REDIRECT`, `KUBE-SVC-X`, nft `accept` / `redirect` / a chain
-    /// jumped to; empty when the rule has none.
-    @inlinable public var target: ByteSlice { slice(record.target) }
+    /// jumped to; empty when the rule has none. A save rule's is read from its text here, so
+    /// a reader that asks more than once keeps what it got.
+    @inlinable public var target: ByteSlice {
+        let target = record.target
+        if target.start >= 0 { return slice(target) }
+        if target == .inSaveText {
+            let text = self.text
+            guard let found = SaveRuleTarget.range(in: text) else { return .empty }
+            return text.slice(found.lowerBound, found.upperBound)
+        }
+        guard let raw else { return .empty }
+        return slice(NftRuleVerdict.find(in: UnsafeRawBufferPointer(start: raw, count: Int(record.text.end)), record.text))
+    }
     /// The rule as the dump printed it; see `DumpFormat` for each format's shape.
     @inlinable public var text: ByteSlice { slice(record.text) }
     @inlinable public var packets: Counter? { record.packets }

@@ -49,6 +49,12 @@ public struct _ArenaBytes: Sendable {
         return storage.base.load(fromByteOffset: i, as: UInt8.self)
     }
 
+    /// The bytes written so far, for a reader that holds the arena while it reads (a
+    /// scanner comparing a rule's chain with the last one's): `withUnsafeBytes` without the
+    /// reference it takes and lets go of on every call, which is once per rule there.
+    @inlinable
+    var heldBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage.base, count: _count) }
+
     /// Lends the bytes written so far.
     @inlinable
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {

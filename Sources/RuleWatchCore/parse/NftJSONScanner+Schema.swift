@@ -96,7 +96,7 @@ extension NftJSONScanner {
             vmapDepth = 0
             if wantsRules && !vmapNamed {
                 ruleTarget.removeAll(keepingCapacity: true)
-                ruleTarget.append(contentsOf: _NftVerdict.vmapTarget(verdicts: vmapVerdicts))
+                ruleTarget.append(contentsOf: _NftVerdictMaps.vmapTarget(verdicts: vmapVerdicts))
             }
         case .xt:
             if wantsRules && xtType.elementsEqual("target".utf8) {
@@ -146,7 +146,7 @@ extension NftJSONScanner {
             if wantsRules && key.isVerdict { Self.copy(capture, captureCount, to: &ruleTarget) }
         case .counter, .jump, .xt, .vmap: innerField = key
         case .other:
-            if vmapDepth > 0 && !captureCut { vmapVerdicts |= Self.captured(capture, captureCount) { _NftVerdict.mapVerdictBit($0) } }
+            if vmapDepth > 0 && !captureCut { vmapVerdicts |= Self.captured(capture, captureCount) { _NftVerdictMaps.mapVerdictBit($0) } }
         case .nftables, .expr: break
         }
     }

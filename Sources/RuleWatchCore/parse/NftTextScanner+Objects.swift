@@ -117,7 +117,7 @@ extension NftTextScanner {
     /// its target says so, `vmap {accept, drop}` (the verdicts the map holds) or `vmap @m`.
     mutating func vmapTarget(_ text: ArenaRange) -> ArenaRange? {
         let name: [UInt8]? = table.rules.bytes.withUnsafeBytes { raw in
-            _NftVerdict.vmap(in: ByteSlice(UnsafeRawBufferPointer(rebasing: raw[Int(text.start)..<Int(text.end)])))
+            _NftVerdictMaps.vmap(in: ByteSlice(UnsafeRawBufferPointer(rebasing: raw[Int(text.start)..<Int(text.end)])))
         }
         guard let name else { return nil }
         return name.withUnsafeBytes { table.rules.store(ByteSlice($0)) }

@@ -50,10 +50,7 @@ extension NftTextScanner {
         let counter = NftTextScanner.anonymousCounter(in: text)
         pending = Pending(packets: counter.map { .exact($0.packets) }, bytes: counter.map { .exact($0.bytes) },
                           line: line, textStart: table.rules.mark)
-        if wantsRules {
-            pending.target = storePlainStatement(text, counter: counter)
-            if pending.target == nil { writeStatement(text, counter: counter) }
-        }
+        if wantsRules, !storePlainStatement(text, counter: counter) { writeStatement(text, counter: counter) }
         if text.firstIndex(of: ASCII.openBrace) != nil {
             let depth = NftTextScanner.braceDelta(text)
             if depth == 1, NftTextScanner.opensBinding(text) {
@@ -81,8 +78,6 @@ extension NftTextScanner {
         if wantsRules {
             table.rules.write(byte: ASCII.space)
             writeStatement(text, counter: counter)
-            // The verdict is looked for in the whole text once it ends.
-            pending.target = nil
         }
         ruleDepth += NftTextScanner.braceDelta(text)
         if ruleDepth == 1, NftTextScanner.opensBinding(text) {
@@ -102,11 +97,21 @@ extension NftTextScanner {
         guard wantsRules else { return }
         position += 1
         let text = ArenaRange(start: pending.textStart, end: textEnd ?? table.rules.mark)
-        var target = bound ?? pending.target ?? table.rules.bytes.withUnsafeBytes { _NftVerdict.find(in: $0, text) }
-        if target.start == target.end, bound == nil { target = vmapTarget(text) ?? target }
+        let target = bound ?? verdict(of: text)
         table.rules.append(_RuleRecord(chain: chain, target: target, text: text, packets: pending.packets,
                                        bytes: pending.bytes, position: position,
                                        line: Int32(truncatingIfNeeded: pending.line), handle: pending.handle))
+    }
+
+    /// A rule's verdict: left in its text, to be found when someone asks (`ArenaRange.inNftText`),
+    /// but for a rule with a verdict map and no verdict of its own, whose target is written apart.
+    mutating func verdict(of text: ArenaRange) -> ArenaRange {
+        let mapped = table.rules.bytes.withUnsafeBytes { raw in
+            ByteSlice(raw).slice(Int(text.start), Int(text.end)).firstRange(of: "vmap ") != nil
+        }
+        guard mapped else { return .inNftText }
+        let found = table.rules.bytes.withUnsafeBytes { NftRuleVerdict.find(in: $0, text) }
+        return found.start == found.end ? vmapTarget(text) ?? found : found
     }
 
     /// Writes the statement as `DumpFormat.nft` reads: the anonymous counter's values and

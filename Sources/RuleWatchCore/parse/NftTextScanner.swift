@@ -80,8 +80,6 @@ extension NftTextScanner {
         var textStart: Int32 = 0
         /// Its `# handle N` (`nft -a`); 0: none.
         var handle: UInt32 = 0
-        /// Its verdict, when `storePlainStatement` found it on the way (rules only).
-        var target: ArenaRange?
     }
 
     /// An anonymous chain being read: where to go on once its `}` comes.

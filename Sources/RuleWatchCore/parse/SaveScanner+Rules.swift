@@ -90,41 +90,55 @@ extension SaveScanner {
         table.count(packets: packets, bytes: bytes)
         guard wantsRules else { return }
         let text = ArenaRange(start: textStart, end: table.rules.mark)
-        let target = findTarget(in: text)
         let position = nextPosition(in: chain)
-        table.rules.append(_RuleRecord(chain: chain, target: target, text: text, packets: packets, bytes: bytes,
+        table.rules.append(_RuleRecord(chain: chain, target: .inSaveText, text: text, packets: packets, bytes: bytes,
                                        position: position, line: Int32(truncatingIfNeeded: line)))
     }
 
-    /// The value of the first `-j` or `-g` outside quotes.
-    func findTarget(in text: ArenaRange) -> ArenaRange {
-        table.rules.bytes.withUnsafeBytes { raw -> ArenaRange in
-            let s = ByteSlice(raw).slice(Int(text.start), Int(text.end))
-            guard let found = SaveScanner.target(in: s) else { return .empty }
-            return ArenaRange(start: text.start + Int32(found.lowerBound), end: text.start + Int32(found.upperBound))
-        }
-    }
-
-    /// The 1-based position of a rule in `chain`; iptables-save keeps a chain's rules
-    /// together, so the table of positions is touched only when the chain changes.
+    /// The 1-based position of a rule in `chain`. iptables-save keeps a chain's rules
+    /// together, in the order the chains were declared: a new chain is looked for among the
+    /// next declared (`_DeclaredChains`), and only a chain met out of that order turns the
+    /// table over to `_ChainPositions`.
     mutating func nextPosition(in chain: ArenaRange) -> Int32 {
-        if currentChain.end > currentChain.start, sameBytes(currentChain, chain) {
+        let started = currentChain.end > currentChain.start
+        if started, sameBytes(currentChain, chain) {
             currentPosition += 1
             return currentPosition
         }
-        if currentSlot >= 0 { positions[currentSlot] = currentPosition }
-        currentSlot = table.rules.bytes.withUnsafeBytes { positions.slot(for: chain, in: $0) }
+        if inDeclaredOrder {
+            if started { leftInOrder.append(NumberedChain(name: currentChain, position: currentPosition)) }
+            currentChain = chain
+            let raw = table.rules.bytes.heldBytes
+            if declared.advance(to: ByteSlice(UnsafeRawBufferPointer(rebasing: raw[Int(chain.start)..<Int(chain.end)]))) != nil {
+                currentPosition = 1
+                return 1
+            }
+            numberByName()
+        } else if currentSlot >= 0 {
+            positions[currentSlot] = currentPosition
+        }
         currentChain = chain
+        currentSlot = table.rules.bytes.withUnsafeBytes { positions.slot(for: chain, in: $0) }
         currentPosition = positions[currentSlot] + 1
         return currentPosition
+    }
+
+    /// Out of the declared order: the chains numbered so far go to `positions`, which
+    /// numbers every chain from here to the end of the table.
+    private mutating func numberByName() {
+        inDeclaredOrder = false
+        positions.reserve(Swift.max(table.chainCount, leftInOrder.count))
+        table.rules.bytes.withUnsafeBytes { raw in
+            for left in leftInOrder { positions[positions.slot(for: left.name, in: raw)] = left.position }
+        }
+        leftInOrder.removeAll(keepingCapacity: true)
     }
 
     private func sameBytes(_ a: ArenaRange, _ b: ArenaRange) -> Bool {
         let n = Int(a.end - a.start)
         guard n == Int(b.end - b.start) else { return false }
-        return table.rules.bytes.withUnsafeBytes { raw in
-            memcmp(raw.baseAddress! + Int(a.start), raw.baseAddress! + Int(b.start), n) == 0
-        }
+        let raw = table.rules.bytes.heldBytes
+        return memcmp(raw.baseAddress! + Int(a.start), raw.baseAddress! + Int(b.start), n) == 0
     }
 
     /// Settles the table's family from the rule's `-s`/`-d` address, which iptables-save

@@ -38,6 +38,7 @@ extension SaveScanner {
                 }
             }
         }
+        declared.add(bytes.slice(1, nameEnd))
         let name = chainNames.next(bytes.slice(1, nameEnd))
         let builtin = !(policy.isEmpty || policy == "-")
         table.chains.append(ChainInfo(name: name, policy: builtin ? policy.string : nil,
@@ -94,6 +95,9 @@ extension SaveScanner {
         currentPosition = 0
         currentSlot = -1
         positions.removeAll()
+        declared.removeAll()
+        inDeclaredOrder = true
+        leftInOrder.removeAll(keepingCapacity: true)
         chainNames.endTable()
         defer { table.reset() }
         try receiver.receive(&table)

@@ -35,7 +35,12 @@ struct SaveScanner: SectionScanner {
     /// Where the rules of the current chain are numbered (rules only).
     var currentChain = ArenaRange.empty
     var currentPosition: Int32 = 0
-    /// The current chain's slot in `positions`.
+    /// The table's chains as declared, and whether its rules have come in that order so far.
+    var declared = _DeclaredChains()
+    var inDeclaredOrder = true
+    /// The chains left so far in declared order, with the position each reached.
+    var leftInOrder: [NumberedChain] = []
+    /// The current chain's slot in `positions`, once the rules left the declared order.
     var currentSlot = -1
     /// Positions reached by chains left earlier, for a chain whose rules are not together.
     var positions = _ChainPositions()
@@ -93,6 +98,12 @@ struct SaveScanner: SectionScanner {
 }
 
 extension SaveScanner {
+    /// A chain whose rules were numbered up to `position`.
+    struct NumberedChain {
+        var name: ArenaRange
+        var position: Int32
+    }
+
     /// A rule line whose quote ran past the end of the line.
     struct Continuation {
         var packets: Counter?

@@ -10,29 +10,43 @@ import Glibc
 /// minute, a benchmark) finds them too.
 struct _ChainNames {
     private var previous: [String] = []
+    /// The table's names, once they differ from `previous`; until then only their count:
+    /// a table that repeats the last one (every snapshot of a cron capture) builds no array,
+    /// and so takes and lets go of no second reference per name.
     private var current: [String] = []
+    private var matched = 0
+    private var diverged = false
 
     /// The name of the table's next chain.
     mutating func next(_ bytes: ByteSlice) -> String {
-        let k = current.count
-        let name: String
-        if k > 0, k < previous.count, Self.same(previous[k], bytes) {
-            name = previous[k]
-        } else if k == 0, let kept = _KeptChainNames.shared.names(beginningWith: bytes) {
-            previous = kept
-            name = kept[0]
-        } else {
-            name = bytes.string
+        let k = diverged ? current.count : matched
+        if k == 0, let kept = _KeptChainNames.shared.names(beginningWith: bytes) { previous = kept }
+        if !diverged {
+            if k < previous.count, Self.same(previous[k], bytes) {
+                matched += 1
+                return previous[k]
+            }
+            diverged = true
+            current = Array(previous[0..<k])
         }
+        let name = k < previous.count && Self.same(previous[k], bytes) ? previous[k] : bytes.string
         current.append(name)
         return name
     }
 
     /// The table is over: its names serve the next table that begins as it did.
     mutating func endTable() {
-        if !current.isEmpty { _KeptChainNames.shared.keep(current) }
+        if diverged {
+            if !current.isEmpty { _KeptChainNames.shared.keep(current) }
+        } else if matched > 0, matched < previous.count {
+            // A table that ended early: what it named is kept, not what it did not get to.
+            _KeptChainNames.shared.keep(Array(previous[0..<matched]))
+        }
+        // A table equal to `previous` leaves it kept as it is.
         current = []
         previous = []
+        matched = 0
+        diverged = false
     }
 
     static func same(_ name: String, _ bytes: ByteSlice) -> Bool {

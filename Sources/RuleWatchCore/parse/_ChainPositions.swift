@@ -7,10 +7,12 @@
 /// storing a kube node's save (12,000 chains for 33,000 rules).
 struct _ChainPositions {
     struct Slot {
-        /// 0: empty (a name's hash is never 0).
+        /// 0: never used (a name's hash is never 0).
         var hash: UInt64 = 0
         var name = ArenaRange.empty
         var position: Int32 = 0
+        /// The table it was filled for: a slot of an earlier table is empty.
+        var generation: UInt32 = 0
     }
 
     /// The slots, in memory from `_ArenaMemory`: a kube node's table needs 16,384 of them
@@ -32,21 +34,42 @@ struct _ChainPositions {
     }
 
     private var slots = Slots(count: 0)
+    /// `slots`' memory, held apart from the box: read through the box, every look-up took a
+    /// reference to it and let it go again.
+    private var base: UnsafeMutablePointer<Slot>
+    private var capacity: Int
     private var used = 0
+    /// The current table's: `removeAll` moves to the next instead of clearing every slot,
+    /// which wrote the whole table (384 KB for a kube node) once per table.
+    private var generation: UInt32 = 1
+
+    init() {
+        base = slots.base
+        capacity = slots.count
+    }
+
+    /// Makes room for `chains` chains at once: a table declares its chains before its rules,
+    /// and growing to a kube node's 12,000 from nothing rehashed every chain eight times.
+    mutating func reserve(_ chains: Int) {
+        guard (chains + 1) * 4 > capacity * 3 else { return }
+        var wanted = Swift.max(64, capacity)
+        while (chains + 1) * 4 > wanted * 3 { wanted *= 2 }
+        grow(to: wanted)
+    }
 
     /// The slot of the chain named `name` (bytes `raw[name]`), added with position 0 when new.
     mutating func slot(for name: ArenaRange, in raw: UnsafeRawBufferPointer) -> Int {
         // Up to three quarters full: a kube node's 12,000 chains fit 16,384 slots (384 KB).
-        if (used + 1) * 4 > slots.count * 3 { grow() }
+        if (used + 1) * 4 > capacity * 3 { grow(to: Swift.max(64, capacity * 2)) }
         let bytes = UnsafeRawBufferPointer(rebasing: raw[Int(name.start)..<Int(name.end)])
         let hash = StableHasher.hash(bytes) | 1
-        let mask = slots.count - 1
-        let base = slots.base
+        let mask = capacity - 1
+        let base = self.base
         var i = Int(truncatingIfNeeded: hash) & mask
         while true {
             let s = base[i]
-            if s.hash == 0 {
-                base[i] = Slot(hash: hash, name: name, position: 0)
+            if s.generation != generation {
+                base[i] = Slot(hash: hash, name: name, position: 0, generation: generation)
                 used += 1
                 return i
             }
@@ -59,26 +82,34 @@ struct _ChainPositions {
     }
 
     subscript(slot: Int) -> Int32 {
-        get { slots.base[slot].position }
-        nonmutating set { slots.base[slot].position = newValue }
+        get { base[slot].position }
+        nonmutating set { base[slot].position = newValue }
     }
 
     /// Forgets every chain, keeping the room.
     mutating func removeAll() {
         guard used > 0 else { return }
-        slots.base.update(repeating: Slot(), count: slots.count)
         used = 0
+        generation &+= 1
+        if generation == 0 {
+            // Wrapped: slots of the table 2^32 tables ago would look current.
+            base.update(repeating: Slot(), count: capacity)
+            generation = 1
+        }
     }
 
-    private mutating func grow() {
+    /// Moves to `count` slots (a power of two).
+    private mutating func grow(to count: Int) {
         let old = slots
-        slots = Slots(count: Swift.max(64, old.count * 2))
-        let mask = slots.count - 1
-        for k in 0..<old.count where old.base[k].hash != 0 {
+        slots = Slots(count: count)
+        base = slots.base
+        capacity = count
+        let mask = count - 1
+        for k in 0..<old.count where old.base[k].generation == generation {
             let s = old.base[k]
             var i = Int(truncatingIfNeeded: s.hash) & mask
-            while slots.base[i].hash != 0 { i = (i + 1) & mask }
-            slots.base[i] = s
+            while base[i].generation == generation { i = (i + 1) & mask }
+            base[i] = s
         }
     }
 }

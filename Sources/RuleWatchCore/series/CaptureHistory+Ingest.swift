@@ -82,7 +82,7 @@ extension CaptureHistory {
                         }
                         if i == n { break }
                         // Changed, moved, new or gone: its identity says which.
-                        let r = RuleView(record: records[i], raw: raw)
+                        let r = RuleView(record: records.baseAddress! + i, raw: raw)
                         let base = normalizer.key(of: r, format: format, family: family, seed: seed)
                         let rule: Int32
                         if cursor < shown.count, shown[cursor].key == base, lastSeen[Int(shown[cursor].rule)] != snapshot {
@@ -175,6 +175,7 @@ extension CaptureHistory {
     }
 
     /// Whether two rules print the same target and text (their chains are compared apart).
+    /// A save rule's target is in its text (`ArenaRange.inSaveText`, empty here): the text says both.
     @inline(__always)
     private static func samePrint(_ a: UnsafeRawBufferPointer, _ x: _RuleRecord,
                                   _ b: UnsafeRawBufferPointer, _ y: TableOrder.Entry) -> Bool {
@@ -222,12 +223,14 @@ extension CaptureHistory {
                 return found
             }
             let chain = internChain(table: tableIndex, key: chainKey, name: r.chain, declared: false)
-            let jumps = !r.target.isEmpty && chainIndex[StableHasher.hash(r.target.base, seed: seed)] != nil
+            // Read once: a save rule's is looked for in its text each time it is asked for.
+            let target = r.target
+            let jumps = !target.isEmpty && chainIndex[StableHasher.hash(target.base, seed: seed)] != nil
             // No target the classes name is longer than eight bytes but a verdict map's:
             // `KUBE-SEP-...` needs no String.
-            let named = r.target.count <= 8 || r.target.hasPrefix("vmap {")
-            let targetClass: TargetClass = jumps ? .jump : named ? TargetClass(target: r.target.string) : .other
-            let added = addRule(key: key, occurrence: occurrence, table: tableIndex, chain: chain, target: r.target,
+            let named = target.count <= 8 || target.hasPrefix("vmap {")
+            let targetClass: TargetClass = jumps ? .jump : named ? TargetClass(target: target.string) : .other
+            let added = addRule(key: key, occurrence: occurrence, table: tableIndex, chain: chain, target: target,
                                 text: r.text, canonical: ByteSlice(normalizer.out.bytes), targetClass: targetClass,
                                 format: format, isPolicy: false, snapshot: snapshot, position: r.position)
             if r.isObject { rules[Int(added)].isObject = true }

@@ -145,8 +145,9 @@ public struct RuleView {
 
     @inlinable public var chain: ByteSlice { slice(record.chain) }
     /// The jump or verdict: `REDIRECT`, `KUBE-SVC-X`, nft `accept` / `redirect` / a chain
-    /// jumped to; empty when the rule has none. A save rule's is read from its text here, so
-    /// a reader that asks more than once keeps what it got.
+    /// jumped to; empty when the rule has none. A save rule's target and an nft text rule's
+    /// verdict are read from its text here (`ArenaRange.inSaveText`, `.inNftText`), so a
+    /// reader that asks more than once keeps what it got.
     @inlinable public var target: ByteSlice {
         let target = record.target
         if target.start >= 0 { return slice(target) }

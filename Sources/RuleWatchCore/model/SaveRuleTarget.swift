@@ -18,17 +18,7 @@ enum SaveRuleTarget {
     static func range(in s: ByteSlice) -> Range<Int>? {
         let n = s.count
         guard n >= 4, let p = s.base.baseAddress else { return nil }
-        @inline(__always) func word(_ i: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) }
         @inline(__always) func byte(_ i: Int) -> UInt8 { p.load(fromByteOffset: i, as: UInt8.self) }
-        /// 0x80 in each byte of `x` that is zero, and nowhere else.
-        @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 {
-            let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-            return ~(((x & low) &+ low) | x | low)
-        }
-        let dashes: UInt64 = 0x2D2D_2D2D_2D2D_2D2D
-        let jays: UInt64 = 0x6A6A_6A6A_6A6A_6A6A
-        let gees: UInt64 = 0x6767_6767_6767_6767
-        let quotes: UInt64 = 0x2222_2222_2222_2222
 
         /// A `-` at `d` that starts ` -j ` or ` -g `: the target runs from `d + 3`.
         @inline(__always) func targetAt(_ d: Int) -> Range<Int>? {
@@ -53,10 +43,10 @@ enum SaveRuleTarget {
         var i = 0
         // Nine bytes readable: the word at `i` and the one a byte on, for the letter after a dash.
         scan: while i + 9 <= n {
-            let w = word(i)
-            let next = word(i + 1)
-            var hits = (zeroBytes(w ^ dashes) & (zeroBytes(next ^ jays) | zeroBytes(next ^ gees)))
-                | zeroBytes(w ^ quotes)
+            let w = ByteWord.load(p, i)
+            let next = ByteWord.load(p, i + 1)
+            var hits = ByteWord.bytes(w, ASCII.dash) & (ByteWord.bytes(next, UInt8(ascii: "j")) | ByteWord.bytes(next, UInt8(ascii: "g")))
+                | ByteWord.bytes(w, ASCII.quote)
             while hits != 0 {
                 let at = i + hits.trailingZeroBitCount >> 3
                 if byte(at) == ASCII.quote {

@@ -106,11 +106,11 @@ extension NftTextScanner {
     /// A rule's verdict: left in its text, to be found when someone asks (`ArenaRange.inNftText`),
     /// but for a rule with a verdict map and no verdict of its own, whose target is written apart.
     mutating func verdict(of text: ArenaRange) -> ArenaRange {
-        let mapped = table.rules.bytes.withUnsafeBytes { raw in
-            ByteSlice(raw).slice(Int(text.start), Int(text.end)).firstRange(of: "vmap ") != nil
+        let found = table.rules.bytes.withUnsafeBytes { raw -> ArenaRange? in
+            guard ByteSlice(raw).slice(Int(text.start), Int(text.end)).firstRange(of: "vmap ") != nil else { return nil }
+            return NftRuleVerdict.find(in: raw, text)
         }
-        guard mapped else { return .inNftText }
-        let found = table.rules.bytes.withUnsafeBytes { NftRuleVerdict.find(in: $0, text) }
+        guard let found else { return .inNftText }
         return found.start == found.end ? vmapTarget(text) ?? found : found
     }
 

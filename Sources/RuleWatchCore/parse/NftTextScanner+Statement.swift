@@ -57,20 +57,16 @@ enum _PlainStatement {
     static func firstDoubledSpace(_ s: ByteSlice) -> Int? {
         let n = s.count
         guard n > 0, let p = s.base.baseAddress else { return 0 }
-        let spaces: UInt64 = 0x2020_2020_2020_2020
-        let tabs: UInt64 = 0x0909_0909_0909_0909
-        let quotes: UInt64 = 0x2222_2222_2222_2222
-        let opens: UInt64 = 0x7B7B_7B7B_7B7B_7B7B
-        let closes: UInt64 = 0x7D7D_7D7D_7D7D_7D7D
         var found = n
         // Whether the byte before `i` is a space.
         var afterSpace = false
         var i = 0
         while i + 8 <= n {
-            let w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            if zeroBytes(w ^ tabs) | zeroBytes(w ^ quotes) | zeroBytes(w ^ opens) | zeroBytes(w ^ closes) != 0 { return nil }
+            let w = ByteWord.load(p, i)
+            if ByteWord.bytes(w, ASCII.tab) | ByteWord.bytes(w, ASCII.quote) | ByteWord.bytes(w, ASCII.openBrace)
+                | ByteWord.bytes(w, ASCII.closeBrace) != 0 { return nil }
             if found == n {
-                let space = zeroBytes(w ^ spaces)
+                let space = ByteWord.bytes(w, ASCII.space)
                 // A space whose byte before is one too: that byte's mark moved up onto it.
                 let doubled = space & ((space << 8) | (afterSpace ? 0x80 : 0))
                 if doubled != 0 { found = i + doubled.trailingZeroBitCount >> 3 }
@@ -87,12 +83,5 @@ enum _PlainStatement {
             i += 1
         }
         return found
-    }
-
-    /// 0x80 in each byte of `x` that is zero, and nowhere else.
-    @inline(__always)
-    static func zeroBytes(_ x: UInt64) -> UInt64 {
-        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        return ~(((x & low) &+ low) | x | low)
     }
 }

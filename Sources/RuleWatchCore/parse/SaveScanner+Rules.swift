@@ -107,9 +107,9 @@ extension SaveScanner {
         }
         if inDeclaredOrder {
             if started { leftInOrder.append(NumberedChain(name: currentChain, position: currentPosition)) }
-            currentChain = chain
             let raw = table.rules.bytes.heldBytes
             if declared.advance(to: ByteSlice(UnsafeRawBufferPointer(rebasing: raw[Int(chain.start)..<Int(chain.end)]))) != nil {
+                currentChain = chain
                 currentPosition = 1
                 return 1
             }

@@ -24,8 +24,6 @@ struct _DeclaredChains {
     /// How far to look past `furthest` for the next rule's chain.
     static let reach = 16
 
-    var count: Int { ends.count }
-
     mutating func add(_ name: ByteSlice) {
         names.append(contentsOf: name.base)
         ends.append(names.count)

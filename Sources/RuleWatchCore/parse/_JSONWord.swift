@@ -1,27 +1,17 @@
-/// Eight bytes of JSON at a time (SWAR on a `UInt64`, little-endian): masks with the high
-/// bit set in each byte that is a given character. Exact: no carry crosses bytes, so a
-/// mask never flags a byte that is not the character (the usual `haszero` trick is not).
+/// Eight bytes of JSON at a time: the masks of `ByteWord`, and those only JSON needs.
 enum _JSONWord {
-    static let ones: UInt64 = 0x0101_0101_0101_0101
-    static let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
     static let high: UInt64 = 0x8080_8080_8080_8080
 
     @inline(__always)
-    static func load(_ p: UnsafeRawPointer, _ offset: Int) -> UInt64 {
-        UInt64(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-    }
+    static func load(_ p: UnsafeRawPointer, _ offset: Int) -> UInt64 { ByteWord.load(p, offset) }
 
     /// The bytes of `w` that are zero.
     @inline(__always)
-    static func zeros(_ w: UInt64) -> UInt64 {
-        ~(((w & low7) &+ low7) | w | low7)
-    }
+    static func zeros(_ w: UInt64) -> UInt64 { ByteWord.zeros(w) }
 
     /// The bytes of `w` that are `c`.
     @inline(__always)
-    static func bytes(_ w: UInt64, _ c: UInt8) -> UInt64 {
-        zeros(w ^ (ones &* UInt64(c)))
-    }
+    static func bytes(_ w: UInt64, _ c: UInt8) -> UInt64 { ByteWord.bytes(w, c) }
 
     /// The bytes of `w` below 0x20 (control bytes: tab, newline, return among them).
     @inline(__always)

@@ -1,0 +1,27 @@
+/// Eight bytes at a time (SWAR on a `UInt64`, little-endian): masks with the high bit set in
+/// each byte that is a given character. Exact: no carry crosses bytes, so a mask never flags
+/// a byte that is not the character (the usual `haszero` trick is not). The scanners that
+/// look for a few bytes in long runs (JSON structure, a save rule's `-j`, an nft statement's
+/// tabs, quotes and doubled spaces) share these.
+@usableFromInline
+enum ByteWord {
+    @usableFromInline static let ones: UInt64 = 0x0101_0101_0101_0101
+    @usableFromInline static let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+
+    @inlinable @inline(__always)
+    static func load(_ p: UnsafeRawPointer, _ offset: Int) -> UInt64 {
+        UInt64(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    /// The bytes of `w` that are zero.
+    @inlinable @inline(__always)
+    static func zeros(_ w: UInt64) -> UInt64 {
+        ~(((w & low7) &+ low7) | w | low7)
+    }
+
+    /// The bytes of `w` that are `c`.
+    @inlinable @inline(__always)
+    static func bytes(_ w: UInt64, _ c: UInt8) -> UInt64 {
+        zeros(w ^ (ones &* UInt64(c)))
+    }
+}

@@ -208,7 +208,7 @@ import Testing
         let run = feed(pieces: [bad], wantsRules: true)
         #expect(run.problems.isEmpty)
         #expect(run.tables.count == 1 && run.tables[0].countedCount == 1)
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let base = compact(try Corpus.bytes("nftjson-named-counters-pretty.txt"))
         for _ in 0..<2000 {
             var doc = base
@@ -429,18 +429,5 @@ import Testing
             }
         }
         return out
-    }
-}
-
-/// A small seeded generator, so the garbage test is the same every run.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

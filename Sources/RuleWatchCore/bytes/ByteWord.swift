@@ -2,7 +2,7 @@
 /// each byte that is a given character. Exact: no carry crosses bytes, so a mask never flags
 /// a byte that is not the character (the usual `haszero` trick is not). The scanners that
 /// look for a few bytes in long runs (JSON structure, a save rule's `-j`, an nft statement's
-/// tabs, quotes and doubled spaces) share these.
+/// tabs, quotes and doubled spaces, a listing's blank-padded columns) share these.
 @usableFromInline
 enum ByteWord {
     @usableFromInline static let ones: UInt64 = 0x0101_0101_0101_0101
@@ -23,5 +23,18 @@ enum ByteWord {
     @inlinable @inline(__always)
     static func bytes(_ w: UInt64, _ c: UInt8) -> UInt64 {
         zeros(w ^ (ones &* UInt64(c)))
+    }
+
+    /// The bytes of `w` that are `c` or below (`c` < 0x80): the low seven bits plus `0x7F - c`
+    /// carry into the high bit exactly when they exceed `c`, and never past it.
+    @inlinable @inline(__always)
+    static func atMost(_ w: UInt64, _ c: UInt8) -> UInt64 {
+        ~(((w & low7) &+ ones &* UInt64(0x7F - c)) | w | low7)
+    }
+
+    /// Where the first flagged byte of a mask is, counted from the word's first byte.
+    @inlinable @inline(__always)
+    static func firstByte(_ mask: UInt64) -> Int {
+        mask.trailingZeroBitCount >> 3
     }
 }

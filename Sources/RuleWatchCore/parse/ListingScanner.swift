@@ -75,9 +75,8 @@ struct ListingScanner: SectionScanner {
     private mutating func read<R: TableReceiver>(_ line: Line, into receiver: inout R) throws -> FeedResult {
         let b = line.bytes.base
         if commentOpen, continueComment(line) { return .consumed }
-        var i = 0
         let n = b.count
-        while i < n, ASCII.isBlank(b[i]) { i += 1 }
+        let i = _ListingRuleLine.firstNonBlank(b, from: 0, to: n)
         if i == n { return .consumed }
         let c = b[i]
         if ASCII.isDigit(c) { return rule(line) }

@@ -4,6 +4,7 @@ import RuleWatchMetrics
 extension RuleWatch {
     struct Alerts: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "alerts",
             abstract: "Print Prometheus alerting rules over the series `rulewatch export` writes.",
             discussion: """
             RuleWatchCriticalFinding fires on a node's critical finding \

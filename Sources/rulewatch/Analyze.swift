@@ -5,6 +5,7 @@ import RuleWatchHTML
 extension RuleWatch {
     struct Analyze: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "analyze",
             abstract: "Name the rules that are eating traffic, since when, and why.",
             discussion: """
             Reads a capture of periodic counter dumps (any format `parse` reads), works out each \

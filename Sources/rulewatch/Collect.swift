@@ -6,6 +6,7 @@ import RuleWatchStore
 extension RuleWatch {
     struct Collect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "collect",
             abstract: "Take the node's firewall dumps now, store them and tell new critical findings (the cron line).",
             discussion: """
             Finds the node's backends and takes each table once: `iptables -V` tells nf_tables \

@@ -5,6 +5,7 @@ import RuleWatchStore
 extension RuleWatch {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Rules added, removed and counting between two stored snapshots.",
             discussion: """
             Compares the snapshots at or before --from and --to (by default the last two): the \

@@ -6,6 +6,7 @@ import RuleWatchStore
 extension RuleWatch {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write the node's rule totals and findings as Prometheus metrics.",
             discussion: """
             Prints the Prometheus text exposition format, or with --textfile writes it atomically \

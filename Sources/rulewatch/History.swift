@@ -5,6 +5,7 @@ import RuleWatchStore
 extension RuleWatch {
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "history",
             abstract: "One rule's counters and deltas over time, with its resets.",
             discussion: """
             SELECTOR: a rule_id as reports print it (6 hex digits or more), or \

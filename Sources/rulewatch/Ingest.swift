@@ -5,6 +5,7 @@ import RuleWatchStore
 extension RuleWatch {
     struct Ingest: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ingest",
             abstract: "Record dumps or a rolling capture in the store.",
             discussion: """
             Each snapshot becomes one, in a transaction of its own; its time is --time, else the \

@@ -4,6 +4,7 @@ import RuleWatchCore
 extension RuleWatch {
     struct Parse: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "parse",
             abstract: "Read counter dumps and print what they hold.",
             discussion: """
             Formats are detected dump by dump: `iptables -L -v` and `ip6tables -L -v` listings \

@@ -5,6 +5,7 @@ import RuleWatchStore
 extension RuleWatch {
     struct Prune: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prune",
             abstract: "Drop stored snapshots older than --keep.",
             discussion: """
             Every source's snapshots older than the duration are dropped; each source keeps at \

@@ -6,6 +6,7 @@ import RuleWatchStore
 extension RuleWatch {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Run the analyzer over a node's stored history.",
             discussion: """
             What `analyze` says of a capture, said of the snapshots in the store: the same \

@@ -26,6 +26,9 @@ struct RuleWatch: AsyncParsableCommand {
         66 missing input; 74 read error.
         """,
         version: "0.1.0",
+        // Each subcommand spells out its `commandName`: left to ArgumentParser, the name is
+        // derived from the type's with `String(describing:)` on every start, a search through
+        // the whole binary's protocol conformances, a third of a short run's instructions.
         subcommands: [Parse.self, Analyze.self, Ingest.self, Collect.self, Report.self, History.self, Diff.self, Prune.self,
                       Export.self, Alerts.self])
 }

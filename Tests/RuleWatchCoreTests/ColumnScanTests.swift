@@ -35,7 +35,7 @@ import Testing
             if round % 2 == 0 {
                 line = (0..<Int.random(in: 0...200, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
             } else {
-                // Runs as long as a chunk, as a listing's padding and long names make them.
+                // Runs across many words, as a listing's padding and long names make them.
                 line = []
                 while line.count < 200 {
                     line += [UInt8](repeating: alphabet.randomElement(using: &rng)!, count: Int.random(in: 1...70, using: &rng))

@@ -41,9 +41,8 @@ struct _ListingRuleLine {
     ///   - r: a fresh `_ListingRuleLine()`; a rule only when `.rule` comes back.
     static func read(_ b: UnsafeRawBufferPointer, layout: _ListingLayout, needsOpt: Bool = false,
                      into r: inout _ListingRuleLine) -> Outcome {
-        var end = b.count
-        while end > 0, isBlank(b[end - 1]) { end -= 1 }
-        let n = end
+        var n = b.count
+        while n > 0, isBlank(b[n - 1]) { n -= 1 }
         var i = 0
         // The end of the field before the target column, if any.
         var before = -1

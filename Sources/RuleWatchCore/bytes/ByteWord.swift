@@ -32,6 +32,13 @@ enum ByteWord {
         ~(((w & low7) &+ ones &* UInt64(0x7F - c)) | w | low7)
     }
 
+    /// The bytes of `w` above `c` (`c` < 0x80), and every byte from 0x80 up: the same carry
+    /// as `atMost`'s, not inverted.
+    @inlinable @inline(__always)
+    static func above(_ w: UInt64, _ c: UInt8) -> UInt64 {
+        (((w & low7) &+ ones &* UInt64(0x7F - c)) | w) & ~low7
+    }
+
     /// Where the first flagged byte of a mask is, counted from the word's first byte.
     @inlinable @inline(__always)
     static func firstByte(_ mask: UInt64) -> Int {

@@ -1,3 +1,5 @@
+import Glibc
+
 // MARK: - Storing a one-line rule
 
 extension NftTextScanner {
@@ -32,17 +34,19 @@ extension NftTextScanner {
         }
         let firstRun = inFirst < first.count ? inFirst : first.count + inSecond
         guard firstRun < stored else { return true }
-        // Runs of spaces made one, in place, from the first run on.
+        // Runs of spaces made one, in place, from the first run on: a rule has one or two.
         var out = firstRun
         table.rules.bytes.withUnsafeMutableBytes(from: origin) { b in
+            let p = b.baseAddress!
             var i = firstRun
             while i < stored {
-                let c = b[i]
-                if !(c == ASCII.space && b[out - 1] == ASCII.space) {
-                    b[out] = c
-                    out += 1
-                }
-                i += 1
+                // `i` is in a run whose first space is kept: skip the rest, then move up
+                // everything to the next run's second space.
+                while i < stored, p.load(fromByteOffset: i, as: UInt8.self) == ASCII.space { i += 1 }
+                let next = i + _PlainStatement.doubledSpace(p + i, stored - i)
+                if out != i { memmove(p + out, p + i, next - i) }
+                out += next - i
+                i = next
             }
         }
         table.rules.bytes.removeLast(stored - out)
@@ -52,36 +56,77 @@ extension NftTextScanner {
 
 /// A plain piece of an nft statement (no tab, quote or brace), checked eight bytes at a time.
 enum _PlainStatement {
-    /// Where the first space that follows a space is in `s` (`s.count`: none); `nil` at a
-    /// tab, quote or brace. A space at `s`'s start follows none.
+    /// Where the first space that follows a space is in `s` (`s.count`: none); `nil` where
+    /// `s` holds a tab, quote or brace, or a byte that is rare in a statement (a control
+    /// character, `|`, `~`, DEL or above): `writeStatement`, which stores any statement, takes
+    /// those. A space at `s`'s start follows none.
     static func firstDoubledSpace(_ s: ByteSlice) -> Int? {
         let n = s.count
         guard n > 0, let p = s.base.baseAddress else { return 0 }
+        guard n >= 8 else { return shortDoubledSpace(p, n) }
         var found = n
-        // Whether the byte before `i` is a space.
-        var afterSpace = false
+        // The last byte's space mark, moved down to where it marks the next word's first.
+        var carry: UInt64 = 0
         var i = 0
-        while i + 8 <= n {
+        while i + 8 < n {
             let w = ByteWord.load(p, i)
-            if ByteWord.bytes(w, ASCII.tab) | ByteWord.bytes(w, ASCII.quote) | ByteWord.bytes(w, ASCII.openBrace)
-                | ByteWord.bytes(w, ASCII.closeBrace) != 0 { return nil }
-            if found == n {
-                let space = ByteWord.bytes(w, ASCII.space)
-                // A space whose byte before is one too: that byte's mark moved up onto it.
-                let doubled = space & ((space << 8) | (afterSpace ? 0x80 : 0))
-                if doubled != 0 { found = i + doubled.trailingZeroBitCount >> 3 }
-                afterSpace = space >> 63 != 0
-            }
+            if Self.rare(w) != 0 { return nil }
+            let space = ByteWord.bytes(w, ASCII.space)
+            let doubled = space & ((space &<< 8) | carry)
+            if doubled != 0, found == n { found = i + ByteWord.firstByte(doubled) }
+            carry = space &>> 56
             i += 8
         }
-        while i < n {
+        // The last word ends at `n`: it overlaps bytes seen already, whose marks are shifted
+        // out (`drop` is below 64).
+        let w = ByteWord.load(p, n - 8)
+        let drop = UInt64(i + 8 - n) &<< 3
+        if Self.rare(w) &>> drop != 0 { return nil }
+        let space = ByteWord.bytes(w, ASCII.space) &>> drop
+        let doubled = space & ((space &<< 8) | carry)
+        if doubled != 0, found == n { found = i + ByteWord.firstByte(doubled) }
+        return found
+    }
+
+    /// Bytes that send a statement to `writeStatement`: below a space (tab, control
+    /// characters), `"`, and `{` or above (`{`, `|`, `}`, `~`, DEL, UTF-8).
+    @inline(__always)
+    static func rare(_ w: UInt64) -> UInt64 {
+        ByteWord.atMost(w, 0x1F) | ByteWord.bytes(w, ASCII.quote) | ByteWord.above(w, 0x7A)
+    }
+
+    static func shortDoubledSpace(_ p: UnsafeRawPointer, _ n: Int) -> Int? {
+        var found = n
+        var afterSpace = false
+        for i in 0..<n {
             let c = p.load(fromByteOffset: i, as: UInt8.self)
-            if c == ASCII.tab || c == ASCII.quote || c == ASCII.openBrace || c == ASCII.closeBrace { return nil }
+            if c < ASCII.space || c == ASCII.quote || c > 0x7A { return nil }
             let space = c == ASCII.space
             if space, afterSpace, found == n { found = i }
             afterSpace = space
-            i += 1
         }
         return found
+    }
+
+    /// Where the first space that follows a space is in the `n` bytes at `p` (`n`: none);
+    /// `p[0]` follows none. Only spaces are looked at.
+    static func doubledSpace(_ p: UnsafeRawPointer, _ n: Int) -> Int {
+        var carry: UInt64 = 0
+        var i = 0
+        while i + 8 <= n {
+            let space = ByteWord.bytes(ByteWord.load(p, i), ASCII.space)
+            let doubled = space & ((space &<< 8) | carry)
+            if doubled != 0 { return i + ByteWord.firstByte(doubled) }
+            carry = space &>> 56
+            i += 8
+        }
+        var afterSpace = carry != 0
+        while i < n {
+            let space = p.load(fromByteOffset: i, as: UInt8.self) == ASCII.space
+            if space, afterSpace { return i }
+            afterSpace = space
+            i += 1
+        }
+        return n
     }
 }

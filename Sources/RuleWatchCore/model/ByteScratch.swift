@@ -1,5 +1,5 @@
-/// A growable byte buffer reused for every rule, so building a normalized identity does not
-/// allocate. A class so a sink struct can carry it without copying on each mutation.
+/// A growable byte buffer reused for every rule, so building a normalized identity (or the
+/// text of an nft -j rule) does not allocate. A class so a sink struct can carry it without copying on each mutation.
 final class ByteScratch {
     private(set) var base: UnsafeMutableRawPointer
     private(set) var capacity: Int
@@ -18,12 +18,27 @@ final class ByteScratch {
     @inline(__always) func removeLast() { if count > 0 { count -= 1 } }
 
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    var slice: ByteSlice { ByteSlice(bytes) }
 
     @inline(__always)
     func append(byte: UInt8) {
         if count == capacity { grow(count + 1) }
         base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
         count += 1
+    }
+
+    /// The byte at `i` (below `count`).
+    @inline(__always) subscript(i: Int) -> UInt8 { base.load(fromByteOffset: i, as: UInt8.self) }
+
+    /// Drops the bytes from `count` on.
+    @inline(__always) func truncate(to count: Int) { if count < self.count { self.count = Swift.max(count, 0) } }
+
+    @inline(__always)
+    func append(_ p: UnsafeRawPointer, _ n: Int) {
+        guard n > 0 else { return }
+        if count + n > capacity { grow(count + n) }
+        (base + count).copyMemory(from: p, byteCount: n)
+        count += n
     }
 
     @inline(__always)

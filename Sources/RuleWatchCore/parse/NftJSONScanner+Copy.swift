@@ -110,7 +110,7 @@ extension NftJSONScanner {
             }
             // Words may run up to 7 bytes past the chunk: the limit is kept exactly.
             let kept = Swift.min(out, room)
-            copyScratch.withUnsafeBytes { ruleText.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<kept])) }
+            copyScratch.withUnsafeBytes { ruleText.append($0.baseAddress!, kept) }
             if kept < out { outcome = 6 }
         }
         depth = level

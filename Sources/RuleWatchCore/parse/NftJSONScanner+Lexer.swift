@@ -562,12 +562,12 @@ extension NftJSONScanner {
 
     @inline(__always)
     mutating func appendText(_ b: UInt8) {
-        if ruleText.count < Self.maxRuleText { ruleText.append(b) } else { cutText() }
+        if ruleText.count < Self.maxRuleText { ruleText.append(byte: b) } else { cutText() }
     }
 
     mutating func appendText(_ p: UnsafeRawPointer, _ count: Int) {
         guard ruleText.count + count <= Self.maxRuleText else { return cutText() }
-        ruleText.append(contentsOf: UnsafeRawBufferPointer(start: p, count: count))
+        ruleText.append(p, count)
     }
 
     mutating func appendText(_ s: StaticString) {

@@ -47,7 +47,7 @@ extension NftJSONScanner {
             beginObject()
         case .expr:
             guard wantsRules else { break }
-            ruleText.removeAll(keepingCapacity: true)
+            ruleText.reset()
             textActive = true
             textSuppressed = false
             textFull = false
@@ -71,8 +71,8 @@ extension NftJSONScanner {
             innerField = .other
         case .xt:
             innerField = .other
-            xtType.removeAll(keepingCapacity: true)
-            xtName.removeAll(keepingCapacity: true)
+            xtType.reset()
+            xtName.reset()
         }
     }
 
@@ -89,19 +89,19 @@ extension NftJSONScanner {
             guard counterSeen else { break }
             ruleCounted = true
             if textOn {
-                ruleText.removeSubrange(counterTextStart...)
+                ruleText.truncate(to: counterTextStart)
                 appendText("null")
             }
         case .vmap:
             vmapDepth = 0
             if wantsRules && !vmapNamed {
-                ruleTarget.removeAll(keepingCapacity: true)
-                ruleTarget.append(contentsOf: _NftVerdictMaps.vmapTarget(verdicts: vmapVerdicts))
+                let target = _NftVerdictMaps.vmapTarget(verdicts: vmapVerdicts)
+                Self.copy(target, target.count, to: ruleTarget)
             }
         case .xt:
-            if wantsRules && xtType.elementsEqual("target".utf8) {
-                ruleTarget.removeAll(keepingCapacity: true)
-                ruleTarget.append(contentsOf: xtName)
+            if wantsRules && xtType.slice == "target" {
+                ruleTarget.reset()
+                ruleTarget.append(xtName.slice)
             }
         case .other, .nftables, .item, .statement, .jump:
             break
@@ -121,8 +121,8 @@ extension NftJSONScanner {
         ruleHandle = 0
         if !bindingBodies.isEmpty { bindingBodies.removeAll() }
         if wantsRules {
-            ruleTarget.removeAll(keepingCapacity: true)
-            ruleText.removeAll(keepingCapacity: true)
+            ruleTarget.reset()
+            ruleText.reset()
         }
     }
 
@@ -143,7 +143,7 @@ extension NftJSONScanner {
         case .body: bodyField = key
         case .statement:
             statementKey = key
-            if wantsRules && key.isVerdict { Self.copy(capture, captureCount, to: &ruleTarget) }
+            if wantsRules && key.isVerdict { Self.copy(capture, captureCount, to: ruleTarget) }
         case .counter, .jump, .xt, .vmap: innerField = key
         case .other:
             if vmapDepth > 0 && !captureCut { vmapVerdicts |= Self.captured(capture, captureCount) { _NftVerdictMaps.mapVerdictBit($0) } }
@@ -186,7 +186,7 @@ extension NftJSONScanner {
                 Self.copy(capture, captureCount, to: &objectName)
                 objectHas.insert(.name)
             case .chain:
-                Self.copy(capture, captureCount, to: &objectChain)
+                Self.copy(capture, captureCount, to: objectChain)
                 objectHas.insert(.chain)
             case .hook:
                 Self.copy(capture, captureCount, to: &objectHook)
@@ -198,14 +198,14 @@ extension NftJSONScanner {
                 break
             }
         case .jump:
-            Self.copy(capture, captureCount, to: &ruleTarget)
+            Self.copy(capture, captureCount, to: ruleTarget)
         case .xt:
-            if innerField == .type { Self.copy(capture, captureCount, to: &xtType) } else { Self.copy(capture, captureCount, to: &xtName) }
+            Self.copy(capture, captureCount, to: innerField == .type ? xtType : xtName)
         case .vmap:
             vmapNamed = true
-            ruleTarget.removeAll(keepingCapacity: true)
-            ruleTarget.append(contentsOf: "vmap ".utf8)
-            capture.withUnsafeBytes { ruleTarget.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<captureCount])) }
+            ruleTarget.reset()
+            ruleTarget.append("vmap ")
+            capture.withUnsafeBytes { ruleTarget.append($0.baseAddress!, captureCount) }
         case .expr:
             stringStatementRead()
         default:
@@ -223,7 +223,7 @@ extension NftJSONScanner {
         guard isBinding else { return }
         bindingBodies.append(Array(capture[6..<(captureCount - 1)]))
         if textOn {
-            ruleText.removeSubrange(stringStart...)
+            ruleText.truncate(to: stringStart)
             appendText(ASCII.quote)
             appendText(capture.withUnsafeBytes { $0.baseAddress! }, 6)
             appendText("}\"")
@@ -231,11 +231,21 @@ extension NftJSONScanner {
     }
 
     /// Copies, never assigns: the buffers keep their own storage, so nothing is allocated.
-    /// Static, so that writing one field does not copy the whole scanner.
+    /// Static, so that writing one field does not copy the whole scanner. The fields read for
+    /// every rule are `ByteScratch`es instead: emptying an array goes through a generic
+    /// `replaceSubrange`, a few hundred instructions.
     static func copy(_ bytes: [UInt8], _ count: Int, to buffer: inout [UInt8]) {
         buffer.removeAll(keepingCapacity: true)
-        bytes.withUnsafeBytes { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        // From a typed buffer the append is one `memcpy`; from a raw one it goes byte by byte.
+        bytes.withUnsafeBufferPointer { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<count])) }
     }
+
+    /// Copies into a scratch buffer (a rule's chain and target, written for every rule).
+    static func copy(_ bytes: [UInt8], _ count: Int, to buffer: ByteScratch) {
+        buffer.reset()
+        if count > 0 { bytes.withUnsafeBytes { buffer.append($0.baseAddress!, count) } }
+    }
+
 
     /// Lends the string just captured. Static, taking the buffer: a method of `self` called
     /// from a mutating one with a closure makes Swift copy the whole scanner, every call.

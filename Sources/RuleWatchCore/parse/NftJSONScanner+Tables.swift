@@ -72,7 +72,7 @@ extension NftJSONScanner {
         }
         let chain: ArenaRange
         let position: Int32
-        if lastPosition > 0 && arenaHolds(objectChain, at: lastChain) {
+        if lastPosition > 0 && arenaHolds(objectChain.slice, at: lastChain) {
             chain = lastChain
             position = lastPosition + 1
         } else {
@@ -80,23 +80,23 @@ extension NftJSONScanner {
             // Chains are told by a hash of their names, no String made: a clash is caught
             // by comparing the names.
             if lastPosition > 0 { positions[lastChainHash] = (lastChain, lastPosition) }
-            let hash = objectChain.withUnsafeBytes { StableHasher.hash($0) }
+            let hash = StableHasher.hash(objectChain.bytes)
             let earlier = positions[hash]
-            position = (earlier.map { arenaHolds(objectChain, at: $0.name) ? $0.position : 0 } ?? 0) + 1
-            chain = store(objectChain)
+            position = (earlier.map { arenaHolds(objectChain.slice, at: $0.name) ? $0.position : 0 } ?? 0) + 1
+            chain = table.rules.store(objectChain.slice)
             lastChainHash = hash
         }
         lastChain = chain
         lastPosition = position
-        let text = store(ruleText)
+        let text = table.rules.store(ByteSlice(ruleText.bytes))
         var name: [UInt8] = []
         if !bindingBodies.isEmpty {
             // The anonymous chain is named by where it is bound: `CHAIN{EXPR}`.
-            name = objectChain + [ASCII.openBrace] + ruleText + [ASCII.closeBrace]
-            Self.copy(name, name.count, to: &ruleTarget)
+            name = Array(objectChain.bytes) + [ASCII.openBrace] + Array(ruleText.bytes) + [ASCII.closeBrace]
+            Self.copy(name, name.count, to: ruleTarget)
         }
-        let target = store(ruleTarget)
-        if _KernelBindings.isKernelName(objectChain) || _KernelBindings.isKernelName(ruleTarget) { kernelBindings = true }
+        let target = table.rules.store(ruleTarget.slice)
+        if _KernelBindings.isKernelName(objectChain.slice) || _KernelBindings.isKernelName(ruleTarget.slice) { kernelBindings = true }
         table.rules.append(_RuleRecord(chain: chain, target: target, text: text, packets: packets,
                                        bytes: ruleCounted ? .exact(ruleBytes) : nil,
                                        position: position, line: Int32(truncatingIfNeeded: itemLine), handle: ruleHandle))
@@ -174,12 +174,12 @@ extension NftJSONScanner {
     }
 
     /// The arena's bytes at `range` are `bytes`.
-    func arenaHolds(_ bytes: [UInt8], at range: ArenaRange) -> Bool {
+    func arenaHolds(_ bytes: ByteSlice, at range: ArenaRange) -> Bool {
         let count = Int(range.end - range.start)
         guard count == bytes.count else { return false }
         if count == 0 { return true }
         return table.rules.bytes.withUnsafeBytes { arena in
-            bytes.withUnsafeBytes { memcmp(arena.baseAddress! + Int(range.start), $0.baseAddress!, count) == 0 }
+            memcmp(arena.baseAddress! + Int(range.start), bytes.base.baseAddress!, count) == 0
         }
     }
 

@@ -86,7 +86,8 @@ struct NftJSONScanner: SectionScanner {
     /// Its `table` is the table in progress (then `objectTable` is not filled in).
     var objectTableIsCurrent = false
     var objectName: [UInt8] = []
-    var objectChain: [UInt8] = []
+    /// Scratch buffers, as `ruleText` is: written for every rule.
+    let objectChain = ByteScratch(capacity: 256)
     var objectHook: [UInt8] = []
     var objectPolicy: [UInt8] = []
     /// Which of them it had (a name may be empty).
@@ -112,11 +113,14 @@ struct NftJSONScanner: SectionScanner {
     var ruleBytes: UInt64 = 0
     /// The rule's `"handle"` (`nft -j` prints it always); 0: none.
     var ruleHandle: UInt32 = 0
-    var ruleTarget: [UInt8] = []
-    var xtType: [UInt8] = []
-    var xtName: [UInt8] = []
-    /// The rule's `expr` as compact JSON, while it is read.
-    var ruleText: [UInt8] = []
+    let ruleTarget = ByteScratch(capacity: 256)
+    /// An xt statement's `type` and `name` (iptables-nft writes one for each comment match).
+    let xtType = ByteScratch(capacity: 64)
+    let xtName = ByteScratch(capacity: 64)
+    /// The rule's `expr` as compact JSON, while it is read. Grown a token at a time (about
+    /// eighty appends a rule): an array's uniqueness check and generic `append(contentsOf:)`
+    /// on each had been a seventh of storing nft -j rules.
+    let ruleText = ByteScratch()
     var textActive = false
     var textSuppressed = false
     var textFull = false
@@ -225,7 +229,7 @@ struct NftJSONScanner: SectionScanner {
         textFull = false
         textOn = false
         vmapDepth = 0
-        ruleText.removeAll(keepingCapacity: true)
+        ruleText.reset()
         bindingBodies.removeAll()
         tableOpen = false
         tablesEmitted = 0

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Chain bindings that `nft -j` lists as a chain and rules of their own, under the name the
 /// kernel gave the binding (`__chain0`), with the binding rule jumping to it
 /// (`{"jump": {"target": "__chain0"}}`). That name changes whenever the ruleset is loaded,
@@ -5,8 +7,14 @@
 /// `CHAIN{BINDING RULE}`, the rule's jump written `"jump {}"` as the older `nft -j` prints
 /// a binding. Its rules then keep their series across reloads and across nft versions.
 enum _KernelBindings {
+    /// Asked of every nft -j rule's chain and target: a `memcmp`, where the generic
+    /// `starts(with:)` walked an iterator.
+    static func isKernelName(_ name: ByteSlice) -> Bool {
+        name.count > 7 && memcmp(name.base.baseAddress!, "__chain", 7) == 0
+    }
+
     static func isKernelName(_ name: [UInt8]) -> Bool {
-        name.count > 7 && name.starts(with: "__chain".utf8)
+        name.withUnsafeBytes { isKernelName(ByteSlice($0)) }
     }
 
     /// Renames the table's kernel-named binding chains that a rule of the table binds.

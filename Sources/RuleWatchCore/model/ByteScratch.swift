@@ -1,5 +1,6 @@
 /// A growable byte buffer reused for every rule, so building a normalized identity (or the
-/// text of an nft -j rule) does not allocate. A class so a sink struct can carry it without copying on each mutation.
+/// text of an nft -j rule) does not allocate. A class so a sink struct can carry it without
+/// copying on each mutation.
 final class ByteScratch {
     private(set) var base: UnsafeMutableRawPointer
     private(set) var capacity: Int

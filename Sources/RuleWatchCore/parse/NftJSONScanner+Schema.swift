@@ -246,7 +246,6 @@ extension NftJSONScanner {
         if count > 0 { bytes.withUnsafeBytes { buffer.append($0.baseAddress!, count) } }
     }
 
-
     /// Lends the string just captured. Static, taking the buffer: a method of `self` called
     /// from a mutating one with a closure makes Swift copy the whole scanner, every call.
     @inline(__always)

@@ -88,7 +88,7 @@ extension NftJSONScanner {
         }
         lastChain = chain
         lastPosition = position
-        let text = table.rules.store(ByteSlice(ruleText.bytes))
+        let text = table.rules.store(ruleText.slice)
         var name: [UInt8] = []
         if !bindingBodies.isEmpty {
             // The anonymous chain is named by where it is bound: `CHAIN{EXPR}`.

@@ -13,6 +13,15 @@ enum ByteWord {
         UInt64(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
+    /// The `count` (below 8) bytes at `p` as a word, the bytes past them `padding`: a short
+    /// run read without touching memory beyond it.
+    @inlinable @inline(__always)
+    static func load(_ p: UnsafeRawPointer, count: Int, padding: UInt8) -> UInt64 {
+        var w = ones &* UInt64(padding)
+        withUnsafeMutableBytes(of: &w) { $0.baseAddress!.copyMemory(from: p, byteCount: count) }
+        return UInt64(littleEndian: w)
+    }
+
     /// The bytes of `w` that are zero.
     @inlinable @inline(__always)
     static func zeros(_ w: UInt64) -> UInt64 {

@@ -63,29 +63,50 @@ enum _PlainStatement {
     static func firstDoubledSpace(_ s: ByteSlice) -> Int? {
         let n = s.count
         guard n > 0, let p = s.base.baseAddress else { return 0 }
-        guard n >= 8 else { return shortDoubledSpace(p, n) }
         var found = n
-        // The last byte's space mark, moved down to where it marks the next word's first.
         var carry: UInt64 = 0
         var i = 0
         while i + 8 < n {
             let w = ByteWord.load(p, i)
             if Self.rare(w) != 0 { return nil }
             let space = ByteWord.bytes(w, ASCII.space)
-            let doubled = space & ((space &<< 8) | carry)
-            if doubled != 0, found == n { found = i + ByteWord.firstByte(doubled) }
+            let marks = doubled(space, after: carry)
+            if marks != 0, found == n { found = i + ByteWord.firstByte(marks) }
             carry = space &>> 56
             i += 8
         }
         // The last word ends at `n`: it overlaps bytes seen already, whose marks are shifted
-        // out (`drop` is below 64).
-        let w = ByteWord.load(p, n - 8)
-        let drop = UInt64(i + 8 - n) &<< 3
+        // out (`drop` is below 64); a piece shorter than a word is padded instead.
+        let w = n >= 8 ? ByteWord.load(p, n - 8) : ByteWord.load(p, count: n, padding: plain)
+        let drop = n >= 8 ? UInt64(i + 8 - n) &<< 3 : 0
         if Self.rare(w) &>> drop != 0 { return nil }
-        let space = ByteWord.bytes(w, ASCII.space) &>> drop
-        let doubled = space & ((space &<< 8) | carry)
-        if doubled != 0, found == n { found = i + ByteWord.firstByte(doubled) }
+        let marks = doubled(ByteWord.bytes(w, ASCII.space) &>> drop, after: carry)
+        if marks != 0, found == n { found = i + ByteWord.firstByte(marks) }
         return found
+    }
+
+    /// Where the first space that follows a space is in the `n` bytes at `p` (`n`: none);
+    /// `p[0]` follows none. Only spaces are looked at.
+    static func doubledSpace(_ p: UnsafeRawPointer, _ n: Int) -> Int {
+        var carry: UInt64 = 0
+        var i = 0
+        while i < n {
+            let w = i + 8 <= n ? ByteWord.load(p, i) : ByteWord.load(p + i, count: n - i, padding: plain)
+            let space = ByteWord.bytes(w, ASCII.space)
+            let marks = doubled(space, after: carry)
+            if marks != 0 { return i + ByteWord.firstByte(marks) }
+            carry = space &>> 56
+            i += 8
+        }
+        return n
+    }
+
+    /// The spaces of a word whose byte before is a space too: each mark moved up one byte
+    /// onto the next, and the word before's last mark (`carry`, moved down to bit 7) onto
+    /// the first.
+    @inline(__always)
+    static func doubled(_ space: UInt64, after carry: UInt64) -> UInt64 {
+        space & ((space &<< 8) | carry)
     }
 
     /// Bytes that send a statement to `writeStatement`: below a space (tab, control
@@ -95,38 +116,6 @@ enum _PlainStatement {
         ByteWord.atMost(w, 0x1F) | ByteWord.bytes(w, ASCII.quote) | ByteWord.above(w, 0x7A)
     }
 
-    static func shortDoubledSpace(_ p: UnsafeRawPointer, _ n: Int) -> Int? {
-        var found = n
-        var afterSpace = false
-        for i in 0..<n {
-            let c = p.load(fromByteOffset: i, as: UInt8.self)
-            if c < ASCII.space || c == ASCII.quote || c > 0x7A { return nil }
-            let space = c == ASCII.space
-            if space, afterSpace, found == n { found = i }
-            afterSpace = space
-        }
-        return found
-    }
-
-    /// Where the first space that follows a space is in the `n` bytes at `p` (`n`: none);
-    /// `p[0]` follows none. Only spaces are looked at.
-    static func doubledSpace(_ p: UnsafeRawPointer, _ n: Int) -> Int {
-        var carry: UInt64 = 0
-        var i = 0
-        while i + 8 <= n {
-            let space = ByteWord.bytes(ByteWord.load(p, i), ASCII.space)
-            let doubled = space & ((space &<< 8) | carry)
-            if doubled != 0 { return i + ByteWord.firstByte(doubled) }
-            carry = space &>> 56
-            i += 8
-        }
-        var afterSpace = carry != 0
-        while i < n {
-            let space = p.load(fromByteOffset: i, as: UInt8.self) == ASCII.space
-            if space, afterSpace { return i }
-            afterSpace = space
-            i += 1
-        }
-        return n
-    }
+    /// Pads a short piece's word: neither a space nor rare.
+    static let plain = UInt8(ascii: "a")
 }

@@ -11,6 +11,12 @@ public struct ByteSlice: @unchecked Sendable {
     @inlinable
     public init(_ base: UnsafeRawBufferPointer) { self.base = base }
 
+    /// A literal's bytes, which live as long as the program.
+    @inlinable
+    public init(_ literal: StaticString) {
+        base = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+    }
+
     public static let empty = ByteSlice(UnsafeRawBufferPointer(start: nil, count: 0))
 
     @inlinable public var count: Int { base.count }

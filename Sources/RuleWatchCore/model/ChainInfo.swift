@@ -1,4 +1,5 @@
-/// A chain as a dump declared it.
+/// A chain as a dump declared it, as a value of its own (`ParsedTable.chains`); a parse lends
+/// its chains as `ChainView`s, which copy nothing.
 public struct ChainInfo: Sendable, Hashable {
     public var name: String
     /// `ACCEPT`, `DROP`, `accept`, ...; `nil` for a user chain.
@@ -36,6 +37,19 @@ public struct ChainInfo: Sendable, Hashable {
         case 7 where name == "FORWARD": return "forward"
         case 6 where name == "OUTPUT": return "output"
         case 11 where name == "POSTROUTING": return "postrouting"
+        default: return nil
+        }
+    }
+
+    /// `builtinHook` of a name as bytes: the hook as a literal's bytes.
+    @inlinable
+    public static func builtinHook(_ name: ByteSlice) -> ByteSlice? {
+        switch name.count {
+        case 10 where name == "PREROUTING": return ByteSlice("prerouting")
+        case 5 where name == "INPUT": return ByteSlice("input")
+        case 7 where name == "FORWARD": return ByteSlice("forward")
+        case 6 where name == "OUTPUT": return ByteSlice("output")
+        case 11 where name == "POSTROUTING": return ByteSlice("postrouting")
         default: return nil
         }
     }

@@ -5,7 +5,7 @@
 /// 1000 and rounds at each step, so `445K` is 444,500...445,499 and `147M` is
 /// 146,499,500...147,499,499. `printed` is the value times its unit (`445K` is 445,000),
 /// which is what `parse --summary` adds.
-public struct Counter: Sendable, Hashable {
+public struct Counter: Sendable, Hashable, BitwiseCopyable {
     public var lower: UInt64
     public var upper: UInt64
     public var printed: UInt64

@@ -1,18 +1,22 @@
-/// The rules of one table, their text packed into one byte buffer.
+/// The rules and chains of one table, their text packed into one byte buffer.
 ///
 /// A scanner appends each rule's pieces with `write(_:)` and closes it with `append(_:)`;
 /// a consumer walks them with `forEach`, whose `RuleView`s point into the buffer and must not
-/// escape the body. One buffer and one record array per table, reused from table to table,
-/// keep the parser from allocating per rule. A scanner that knows a rule's size up front
+/// escape the body. Declared chains are kept the same way (`appendChain`, `forEachChain`).
+/// One buffer and two record arrays per table, reused from table to table, keep the parser
+/// from allocating per rule or per chain. A scanner that knows a rule's size up front
 /// writes its pieces through `write(reserving:_:)`, one capacity check for all of them.
 public struct RuleArena: Sendable {
     @usableFromInline var bytes = _ArenaBytes()
-    @usableFromInline var records = _RecordBuffer()
+    @usableFromInline var records = _RecordBuffer<_RuleRecord>()
+    @usableFromInline var chainRecords = _RecordBuffer<_ChainRecord>()
 
     public init() {}
 
     public var count: Int { records.count }
     public var isEmpty: Bool { records.count == 0 }
+    /// Declared chains stored (`ParsedTable.chainCount` counts them even when none are).
+    public var chainCount: Int { chainRecords.count }
 
     /// Where the next `write` lands; a field is `mark..<arena.mark` after writing it.
     @inlinable public var mark: Int32 { Int32(truncatingIfNeeded: bytes.count) }
@@ -45,9 +49,13 @@ public struct RuleArena: Sendable {
     @inlinable @inline(__always)
     public mutating func append(_ record: _RuleRecord) { records.append(record) }
 
+    @inlinable @inline(__always)
+    public mutating func appendChain(_ record: _ChainRecord) { chainRecords.append(record) }
+
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         records.removeAll()
+        chainRecords.removeAll()
     }
 
     /// Lends each rule, in dump order, to `body`.
@@ -62,6 +70,24 @@ public struct RuleArena: Sendable {
         }
     }
 
+    /// Lends each declared chain, in dump order, to `body`.
+    public func forEachChain(_ body: (ChainView) throws -> Void) rethrows {
+        try withChainRecords { raw, chains in
+            guard let first = chains.baseAddress else { return }
+            for i in 0..<chains.count { try body(ChainView(record: first + i, raw: raw)) }
+        }
+    }
+
+    func withChainRecords<R>(_ body: (UnsafeRawBufferPointer, UnsafeBufferPointer<_ChainRecord>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { raw in try chainRecords.withUnsafeBufferPointer { try body(raw, $0) } }
+    }
+
+    /// Lends the chain records to change in place (a hook or policy read after the chain's
+    /// own line, a chain renamed).
+    mutating func withMutableChainRecords<R>(_ body: (UnsafeMutableBufferPointer<_ChainRecord>) throws -> R) rethrows -> R {
+        try chainRecords.withUnsafeMutableBufferPointer(body)
+    }
+
     /// Lends the buffer and the records as they are, for a consumer that reads only some
     /// fields of each rule (`RuleView` fills in all of them).
     func withRecords<R>(_ body: (UnsafeRawBufferPointer, UnsafeBufferPointer<_RuleRecord>) throws -> R) rethrows -> R {
@@ -70,7 +96,7 @@ public struct RuleArena: Sendable {
 }
 
 /// `start..<end` in a `RuleArena`'s buffer.
-public struct ArenaRange: Sendable, Hashable {
+public struct ArenaRange: Sendable, Hashable, BitwiseCopyable {
     public var start: Int32
     public var end: Int32
     @inlinable public init(start: Int32, end: Int32) { self.start = start; self.end = end }
@@ -79,10 +105,17 @@ public struct ArenaRange: Sendable, Hashable {
     public static let inSaveText = ArenaRange(start: -1, end: -1)
     /// An nft rule's verdict: in its text, found when asked for (`NftRuleVerdict`).
     public static let inNftText = ArenaRange(start: -2, end: -2)
+
+    /// Its bytes in the arena buffer that starts at `raw`.
+    @inlinable @inline(__always)
+    func slice(in raw: UnsafeRawPointer?) -> ByteSlice {
+        guard let raw else { return .empty }
+        return ByteSlice(UnsafeRawBufferPointer(start: raw + Int(start), count: Int(end - start)))
+    }
 }
 
 /// A listing rule's columns, as ranges in the arena (each a sub-range of the rule's text).
-public struct ListingColumns: Sendable, Hashable {
+public struct ListingColumns: Sendable, Hashable, BitwiseCopyable {
     public var proto, opt, inInterface, outInterface, source, destination, match: ArenaRange
     public init(proto: ArenaRange, opt: ArenaRange, inInterface: ArenaRange, outInterface: ArenaRange,
                 source: ArenaRange, destination: ArenaRange, match: ArenaRange) {
@@ -92,7 +125,7 @@ public struct ListingColumns: Sendable, Hashable {
 }
 
 /// One rule as a scanner stored it. Public so scanners in other files can build it.
-public struct _RuleRecord: Sendable {
+public struct _RuleRecord: Sendable, BitwiseCopyable {
     public var chain: ArenaRange
     public var target: ArenaRange
     public var text: ArenaRange
@@ -138,10 +171,7 @@ public struct RuleView {
     var record: _RuleRecord { unsafeAddress { recordAddress } }
 
     @inlinable @inline(__always)
-    func slice(_ range: ArenaRange) -> ByteSlice {
-        guard let raw else { return .empty }
-        return ByteSlice(UnsafeRawBufferPointer(start: raw + Int(range.start), count: Int(range.end - range.start)))
-    }
+    func slice(_ range: ArenaRange) -> ByteSlice { range.slice(in: raw) }
 
     @inlinable public var chain: ByteSlice { slice(record.chain) }
     /// The jump or verdict: `REDIRECT`, `KUBE-SVC-X`, nft `accept` / `redirect` / a chain

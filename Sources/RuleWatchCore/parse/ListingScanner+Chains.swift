@@ -33,17 +33,17 @@ extension ListingScanner {
         if wantsRules {
             let nameBytes = line.bytes.slice(name.lowerBound, name.upperBound)
             chainName = table.rules.store(nameBytes)
-            var info = ChainInfo(name: chainNames.next(nameBytes), line: line.number)
-            info.hook = ChainInfo.builtinHook(info.name)
-            readParenthesis(b, from: i, to: n, into: &info)
-            table.chains.append(info)
+            var chain = _ChainRecord(name: chainName, line: Int32(truncatingIfNeeded: line.number))
+            if builtin != nil, let hook = ChainInfo.builtinHook(nameBytes) { chain.hook = table.rules.store(hook) }
+            readParenthesis(b, from: i, to: n, into: &chain)
+            table.rules.appendChain(chain)
         }
         return .consumed
     }
 
     /// Reads `(policy ACCEPT 233 packets, 75208 bytes)`, `(policy DROP)` or `(0 references)`,
     /// leaving out what is not there.
-    private func readParenthesis(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int, into info: inout ChainInfo) {
+    private mutating func readParenthesis(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int, into chain: inout _ChainRecord) {
         var i = start
         while i < end, ASCII.isBlank(b[i]) { i += 1 }
         guard i < end, b[i] == ASCII.openParen else { return }
@@ -63,16 +63,16 @@ extension ListingScanner {
         let first = word()
         if slice(first) == "policy" {
             let policy = word()
-            if !policy.isEmpty { info.policy = slice(policy).string }
+            if !policy.isEmpty { chain.policy = table.rules.store(slice(policy)) }
             while true {
                 let value = word()
                 let unit = word()
                 if value.isEmpty || unit.isEmpty { break }
                 let count = _ListingRuleLine.counter(b, value)
-                if slice(unit) == "packets" { info.packets = count } else if slice(unit) == "bytes" { info.bytes = count }
+                if slice(unit) == "packets" { chain.packets = count } else if slice(unit) == "bytes" { chain.bytes = count }
             }
         } else if let references = slice(first).decimal {
-            info.references = Int(clamping: references)
+            chain.references = Int32(clamping: references)
         }
     }
 

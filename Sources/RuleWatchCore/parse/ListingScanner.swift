@@ -36,7 +36,6 @@ struct ListingScanner: SectionScanner {
     /// The current chain had its column header line (a chain without one was cut off).
     var chainHasHeader = false
     var chainName = ArenaRange.empty
-    var chainNames = _ChainNames()
     var position: Int32 = 0
 
     /// A rule whose `/* comment */` is still open: the next lines continue it.
@@ -165,7 +164,6 @@ struct ListingScanner: SectionScanner {
             try receiver.receive(&table)
         }
         table.reset()
-        chainNames.endTable()
         builtins = 0
         lastBuiltin = -1
         sawUserChain = false

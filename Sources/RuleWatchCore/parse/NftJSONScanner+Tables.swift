@@ -32,11 +32,16 @@ extension NftJSONScanner {
         case .chain:
             table.chainCount += 1
             if wantsRules {
-                table.chains.append(ChainInfo(
-                    name: objectName.withUnsafeBytes { chainNames.next(ByteSlice($0)) },
-                    policy: objectHas.contains(.policy) ? String(decoding: objectPolicy, as: UTF8.self) : nil,
-                    hook: objectHas.contains(.hook) ? String(decoding: objectHook, as: UTF8.self) : nil,
-                    line: itemLine))
+                let policy = objectHas.contains(.policy) ? objectPolicy : []
+                let hook = objectHas.contains(.hook) ? objectHook : []
+                objectName.withUnsafeBytes { name in
+                    policy.withUnsafeBytes { policy in
+                        hook.withUnsafeBytes { hook in
+                            table.declareChain(name: ByteSlice(name), policy: ByteSlice(policy), hook: ByteSlice(hook),
+                                               line: itemLine)
+                        }
+                    }
+                }
             }
         case .rule:
             try endRule()
@@ -146,10 +151,9 @@ extension NftJSONScanner {
         table.printedPackets &+= inner.printedPackets
         table.printedBytes &+= inner.printedBytes
         guard wantsRules else { return }
-        table.chains.append(ChainInfo(name: String(decoding: name, as: UTF8.self), line: itemLine))
-        for var c in inner.chains {
-            c.line = itemLine
-            table.chains.append(c)
+        name.withUnsafeBytes { table.declareChain(name: ByteSlice($0), line: itemLine) }
+        inner.forEachChain { c in
+            table.declareChain(name: c.name, policy: c.policy, hook: c.hook, line: itemLine)
         }
         var text: [UInt8] = []
         inner.rules.forEach { r in
@@ -191,7 +195,6 @@ extension NftJSONScanner {
         try receiver.receive(&table)
         tablesEmitted += 1
         table.reset()
-        chainNames.endTable()
         tableOpen = false
         positions.removeAll(keepingCapacity: true)
         lastChain = .empty

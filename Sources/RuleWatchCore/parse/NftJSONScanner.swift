@@ -130,8 +130,6 @@ struct NftJSONScanner: SectionScanner {
     // MARK: The table being built
 
     var table = ParsedTable()
-    /// The names of the table's chains, the same `String`s again where a capture repeats it.
-    var chainNames = _ChainNames()
     var tableOpen = false
     /// Tables handed on from this document: none in a whole one is an empty ruleset.
     var tablesEmitted = 0

@@ -80,20 +80,16 @@ extension NftTextScanner {
         position = 0
         if wantsRules {
             chain = table.rules.store(name)
-            table.chains.append(ChainInfo(name: chainNames.next(name), line: line))
+            table.rules.appendChain(_ChainRecord(name: chain, line: Int32(truncatingIfNeeded: line)))
         }
         return .consumed
     }
 
     /// `type filter hook input priority 0; policy accept;`
     mutating func baseChain(_ text: ByteSlice) {
-        guard wantsRules, !table.chains.isEmpty else { return }
-        if let at = text.firstRange(of: " hook ") {
-            table.chains[table.chains.count - 1].hook = NftTextScanner.word(in: text, from: at + 6).string
-        }
-        if let at = text.firstRange(of: "policy ") {
-            table.chains[table.chains.count - 1].policy = NftTextScanner.word(in: text, from: at + 7).string
-        }
+        guard wantsRules else { return }
+        table.setLastChain(hook: text.firstRange(of: " hook ").map { NftTextScanner.word(in: text, from: $0 + 6) },
+                           policy: text.firstRange(of: "policy ").map { NftTextScanner.word(in: text, from: $0 + 7) })
     }
 
     /// A line inside a skipped block; its braces say when the block ends.
@@ -118,7 +114,6 @@ extension NftTextScanner {
         bindings.removeAll(keepingCapacity: true)
         chain = .empty
         position = 0
-        chainNames.endTable()
         defer { table.reset() }
         try receiver.receive(&table)
     }

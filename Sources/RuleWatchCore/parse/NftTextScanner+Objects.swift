@@ -27,16 +27,16 @@ extension NftTextScanner {
         let textEnd = table.rules.mark
         let name = NftTextScanner.bindingName(&table.rules, outer: chain,
                                               rule: ArenaRange(start: pending.textStart, end: open - 2))
-        finishRule(target: name.range, textEnd: textEnd)
+        finishRule(target: name, textEnd: textEnd)
         bindings.append(Binding(chain: chain, position: position))
-        chain = name.range
+        chain = name
         position = 0
         chainHasRules = true
-        table.chains.append(ChainInfo(name: name.string, line: line))
+        table.rules.appendChain(_ChainRecord(name: name, line: Int32(truncatingIfNeeded: line)))
     }
 
     /// Stores `OUTER{RULE}` in the arena.
-    static func bindingName(_ arena: inout RuleArena, outer: ArenaRange, rule: ArenaRange) -> (range: ArenaRange, string: String) {
+    static func bindingName(_ arena: inout RuleArena, outer: ArenaRange, rule: ArenaRange) -> ArenaRange {
         var name: [UInt8] = []
         arena.bytes.withUnsafeBytes { raw in
             name.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[Int(outer.start)..<Int(outer.end)]))
@@ -46,8 +46,7 @@ extension NftTextScanner {
             }
             name.append(ASCII.closeBrace)
         }
-        let range = name.withUnsafeBytes { arena.store(ByteSlice($0)) }
-        return (range, String(decoding: name, as: UTF8.self))
+        return name.withUnsafeBytes { arena.store(ByteSlice($0)) }
     }
 
     /// `counter NAME {` at table level: a named counter object, whose `packets N bytes M`

@@ -38,7 +38,6 @@ struct NftTextScanner: SectionScanner {
     /// Braces still open in a named counter object's block (`counter c1 { ... }`).
     var counterDepth = 0
     var counterObject = CounterObject()
-    var chainNames = _ChainNames()
 
     init(options: ParseOptions, wantsRules: Bool, source: String) {
         self.options = options

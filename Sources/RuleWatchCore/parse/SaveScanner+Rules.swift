@@ -107,8 +107,8 @@ extension SaveScanner {
         }
         if inDeclaredOrder {
             if started { leftInOrder.append(NumberedChain(name: currentChain, position: currentPosition)) }
-            let raw = table.rules.bytes.heldBytes
-            if declared.advance(to: ByteSlice(UnsafeRawBufferPointer(rebasing: raw[Int(chain.start)..<Int(chain.end)]))) != nil {
+            let found = table.rules.withChainRecords { raw, chains in declared.advance(to: chain, in: raw, chains: chains) }
+            if found != nil {
                 currentChain = chain
                 currentPosition = 1
                 return 1

@@ -38,13 +38,13 @@ extension SaveScanner {
                 }
             }
         }
-        declared.add(bytes.slice(1, nameEnd))
-        let name = chainNames.next(bytes.slice(1, nameEnd))
-        let builtin = !(policy.isEmpty || policy == "-")
-        table.chains.append(ChainInfo(name: name, policy: builtin ? policy.string : nil,
-                                      hook: builtin ? ChainInfo.builtinHook(name) : nil,
-                                      packets: builtin ? packets : nil, bytes: builtin ? byteCount : nil,
-                                      line: line))
+        let name = bytes.slice(1, nameEnd)
+        if policy.isEmpty || policy == "-" {
+            table.declareChain(name: name, line: line)
+        } else {
+            table.declareChain(name: name, policy: policy, hook: ChainInfo.builtinHook(name) ?? .empty,
+                               packets: packets, bytes: byteCount, line: line)
+        }
         return .consumed
     }
 
@@ -98,7 +98,6 @@ extension SaveScanner {
         declared.removeAll()
         inDeclaredOrder = true
         leftInOrder.removeAll(keepingCapacity: true)
-        chainNames.endTable()
         defer { table.reset() }
         try receiver.receive(&table)
     }

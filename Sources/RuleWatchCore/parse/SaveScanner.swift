@@ -35,7 +35,7 @@ struct SaveScanner: SectionScanner {
     /// Where the rules of the current chain are numbered (rules only).
     var currentChain = ArenaRange.empty
     var currentPosition: Int32 = 0
-    /// The table's chains as declared, and whether its rules have come in that order so far.
+    /// How far the rules have come through the declared chains, and whether in that order so far.
     var declared = _DeclaredChains()
     var inDeclaredOrder = true
     /// The chains left so far in declared order, with the position each reached.
@@ -44,7 +44,6 @@ struct SaveScanner: SectionScanner {
     var currentSlot = -1
     /// Positions reached by chains left earlier, for a chain whose rules are not together.
     var positions = _ChainPositions()
-    var chainNames = _ChainNames()
 
     init(options: ParseOptions, wantsRules: Bool, source: String) {
         self.options = options

@@ -1,7 +1,8 @@
 import Glibc
 
-/// An iptables-save table's chains in the order its `:CHAIN` lines declare them, for
-/// numbering rules without a look-up per chain.
+/// Follows an iptables-save table's rules through its chains in the order its `:CHAIN`
+/// lines declared them (the table's own chain records), for numbering rules without a
+/// look-up per chain.
 ///
 /// iptables-save declares every chain before the first rule and then prints the rules chain
 /// by chain in that same order, so a rule whose chain differs from the last rule's nearly
@@ -16,28 +17,24 @@ import Glibc
 /// iptables-restore refuses, would have its rules numbered from 1 again after its second
 /// declaration.
 struct _DeclaredChains {
-    /// The names, end to end; `ends[k]` is where the kth ends.
-    private var names: [UInt8] = []
-    private var ends: [Int] = []
-    /// The furthest chain reached: rules have been met for none after it.
+    /// The furthest declared chain reached: rules have been met for none after it.
     private(set) var furthest = -1
     /// How far to look past `furthest` for the next rule's chain.
     static let reach = 16
 
-    mutating func add(_ name: ByteSlice) {
-        names.append(contentsOf: name.base)
-        ends.append(names.count)
-    }
-
-    /// The index of the declared chain named `name` among the next `reach` after the
-    /// furthest reached, which it becomes; `nil` when none of them is.
-    mutating func advance(to name: ByteSlice) -> Int? {
-        guard !name.isEmpty else { return nil }
-        let last = Swift.min(ends.count, furthest + 1 + Self.reach)
+    /// The index of the declared chain named `raw[name]` among the next `reach` after the
+    /// furthest reached, which it becomes; `nil` when none of them is. `chains` are the
+    /// table's declared chains, their names in `raw` too.
+    mutating func advance(to name: ArenaRange, in raw: UnsafeRawBufferPointer,
+                          chains: UnsafeBufferPointer<_ChainRecord>) -> Int? {
+        let count = Int(name.end - name.start)
+        guard count > 0, let base = raw.baseAddress else { return nil }
+        let last = Swift.min(chains.count, furthest + 1 + Self.reach)
         var k = furthest + 1
         while k < last {
-            let start = k == 0 ? 0 : ends[k - 1]
-            if ends[k] - start == name.count, names.withUnsafeBytes({ memcmp($0.baseAddress! + start, name.base.baseAddress!, name.count) }) == 0 {
+            let declared = chains[k].name
+            if Int(declared.end - declared.start) == count,
+               memcmp(base + Int(declared.start), base + Int(name.start), count) == 0 {
                 furthest = k
                 return k
             }
@@ -46,10 +43,6 @@ struct _DeclaredChains {
         return nil
     }
 
-    /// Forgets the table's chains, keeping the room.
-    mutating func removeAll() {
-        names.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        furthest = -1
-    }
+    /// Starts again at the next table's first chain.
+    mutating func removeAll() { furthest = -1 }
 }

@@ -56,11 +56,12 @@ enum _KernelBindings {
         }
         table.rules.records.removeAll()
         for r in records { table.rules.append(r) }
-        for k in table.chains.indices {
-            var name = Array(table.chains[k].name.utf8)
-            guard isKernelName(name), let renamed = stable[name] else { continue }
-            name = bytes(renamed)
-            table.chains[k].name = String(decoding: name, as: UTF8.self)
+        let chainNames = table.rules.chainRecords.withUnsafeBufferPointer { $0.map { bytes($0.name) } }
+        table.rules.withMutableChainRecords { chains in
+            for k in chains.indices {
+                guard isKernelName(chainNames[k]), let renamed = stable[chainNames[k]] else { continue }
+                chains[k].name = renamed
+            }
         }
     }
 

@@ -24,9 +24,9 @@ extension CaptureHistory {
         // at a time would copy the arrays a dozen times (later snapshots add a few). Twice the
         // table, for the smaller tables that follow the big one: memory reserved but never
         // written costs nothing, a copy to grow costs a page fault per 4 KiB.
-        let most = rules.count + t.rules.count + t.chains.count
+        let most = rules.count + t.rules.count + t.rules.chainCount
         if snapshot == 0, rules.capacity < most {
-            let room = rules.count + 2 * (t.rules.count + t.chains.count)
+            let room = rules.count + 2 * (t.rules.count + t.rules.chainCount)
             rules.reserveCapacity(room)
             lastSeen.reserveCapacity(room)
             orderSlot.reserveCapacity(room)
@@ -143,33 +143,34 @@ extension CaptureHistory {
     /// The declared chains, and their policy counters as samples.
     private mutating func ingestChains(_ t: ParsedTable, table tableIndex: Int, seed: UInt64, snapshot: Int32,
                                        previous: TableOrder, next: inout TableOrder, into chunk: inout _SampleChunk) {
-        next.chainSignatures.reserveCapacity(t.chains.count)
-        next.chains.reserveCapacity(t.chains.count)
-        t.chains.withUnsafeBufferPointer { declared in
-            for j in declared.indices {
-                let nameKey = Self.hash(declared[j].name, seed: seed)
-                // Most chains are user chains, without policy or hook: their name says it all.
-                var signature = nameKey
-                if !(declared[j].policy ?? "").isEmpty || !(declared[j].hook ?? "").isEmpty {
-                    signature = Self.hash(declared[j].hook ?? "", seed: Self.hash(declared[j].policy ?? "", seed: nameKey))
-                }
-                let chain: Int
-                if j < previous.chainSignatures.count, previous.chainSignatures[j] == signature {
-                    chain = Int(previous.chains[j])
-                } else {
-                    let c = declared[j]
-                    chain = internChain(table: tableIndex, key: nameKey, name: c.name, hook: c.hook, policy: c.policy)
-                }
-                next.chainSignatures.append(signature)
-                next.chains.append(Int32(chain))
-                if let policy = declared[j].policy, let packets = declared[j].packets {
-                    let c = declared[j]
-                    let key = normalizer.policyKey(chain: c.name, policy: policy, seed: seed)
-                    let rule = ruleIndex[key] ?? addPolicy(key: key, table: tableIndex, chain: chain, policy: policy,
-                                                           format: t.format, snapshot: snapshot)
-                    lastSeen[Int(rule)] = snapshot
-                    chunk.append(rule: rule, packets: packets, bytes: c.bytes ?? .exact(0))
-                }
+        next.chainSignatures.reserveCapacity(t.rules.chainCount)
+        next.chains.reserveCapacity(t.rules.chainCount)
+        var j = 0
+        t.forEachChain { declared in
+            defer { j += 1 }
+            let name = declared.name, policy = declared.policy, hook = declared.hook
+            let nameKey = StableHasher.hash(name.base, seed: seed)
+            // Most chains are user chains, without policy or hook: their name says it all.
+            var signature = nameKey
+            if !policy.isEmpty || !hook.isEmpty {
+                signature = StableHasher.hash(hook.base, seed: StableHasher.hash(policy.base, seed: nameKey))
+            }
+            let chain: Int
+            if j < previous.chainSignatures.count, previous.chainSignatures[j] == signature {
+                chain = Int(previous.chains[j])
+            } else {
+                chain = internChain(table: tableIndex, key: nameKey, name: name.string,
+                                    hook: hook.isEmpty ? nil : hook.string, policy: policy.isEmpty ? nil : policy.string)
+            }
+            next.chainSignatures.append(signature)
+            next.chains.append(Int32(chain))
+            if !policy.isEmpty, let packets = declared.packets {
+                let policy = policy.string
+                let key = normalizer.policyKey(chain: name.string, policy: policy, seed: seed)
+                let rule = ruleIndex[key] ?? addPolicy(key: key, table: tableIndex, chain: chain, policy: policy,
+                                                       format: t.format, snapshot: snapshot)
+                lastSeen[Int(rule)] = snapshot
+                chunk.append(rule: rule, packets: packets, bytes: declared.bytes ?? .exact(0))
             }
         }
     }
@@ -198,13 +199,6 @@ extension CaptureHistory {
     @inline(__always)
     private static func slice(_ raw: UnsafeRawBufferPointer, _ r: ArenaRange) -> ByteSlice {
         ByteSlice(UnsafeRawBufferPointer(start: raw.baseAddress! + Int(r.start), count: Int(r.end - r.start)))
-    }
-
-    /// `StableHasher.hash` of a string's UTF-8, without copying it when it is stored contiguously.
-    @inline(__always)
-    private static func hash(_ s: String, seed: UInt64) -> UInt64 {
-        s.utf8.withContiguousStorageIfAvailable { StableHasher.hash(UnsafeRawBufferPointer($0), seed: seed) }
-            ?? StableHasher.hash(s, seed: seed)
     }
 
     /// Finds (or adds) the rule for `base`, the nth identical rule of its chain in this

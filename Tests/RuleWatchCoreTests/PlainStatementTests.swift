@@ -23,37 +23,36 @@ import Testing
         #expect(wrong.isEmpty, "\(wrong.prefix(5))")
     }
 
-    /// Every length up to several words, with the bytes the check must tell apart; the buffer
-    /// goes on past the piece with spaces, which must not be read as the piece's.
-    @Test func doubledSpacesAndRareBytesMatchTheBytewiseReading() {
+    /// Every length up to several words, with the bytes the copy must tell apart; the buffer
+    /// goes on past the piece with spaces, which must not be read as the piece's, and the
+    /// destination holds junk that must not show through.
+    @Test func copiesCollapseAndRefuseAsTheBytewiseReading() {
         var rng = SplitMix64(seed: 0x57A7)
         let alphabet: [UInt8] = Array("  a1.".utf8) + [0x09, 0x22, 0x7B, 0x7C, 0x7D, 0x7E, 0x7F, 0x80, 0x0D, 0x00]
         var wrong: [[UInt8]] = []
         for round in 0..<20_000 {
             let n = round % 41
-            // Mostly plain pieces, as real rules are, so that doubled spaces get found.
+            // Mostly plain pieces, as real rules are, so that runs of spaces get collapsed.
             let rare = round % 3 == 0
             let piece = (0..<n).map { _ in rare ? alphabet.randomElement(using: &rng)! : alphabet[Int.random(in: 0..<5, using: &rng)] }
             let buffer = [0x20, 0x20] + piece + [UInt8](repeating: 0x20, count: 8)
-            var expected: Int? = n
-            var doubled = n
+            var expected: [UInt8]? = []
             for c in piece {
                 if c < 0x20 || c == 0x22 || c > 0x7A {
                     expected = nil
                     break
                 }
+                if c == 0x20, expected?.last == 0x20 { continue }
+                expected?.append(c)
             }
-            for i in piece.indices.dropFirst() where piece[i] == 0x20 && piece[i - 1] == 0x20 {
-                doubled = i
-                break
+            var out = [UInt8](repeating: 0x20, count: n + _PlainStatement.slack)
+            let written = buffer.withUnsafeBytes { raw in
+                out.withUnsafeMutableBytes { to in
+                    _PlainStatement.copyCollapsed(ByteSlice(UnsafeRawBufferPointer(rebasing: raw[2..<(2 + n)])),
+                                                  to: to.baseAddress!)
+                }
             }
-            if expected != nil { expected = doubled }
-            let (got, gotDoubled) = buffer.withUnsafeBytes { raw in
-                let slice = ByteSlice(UnsafeRawBufferPointer(rebasing: raw[2..<(2 + n)]))
-                return (_PlainStatement.firstDoubledSpace(slice), n == 0 ? 0 : _PlainStatement.doubledSpace(raw.baseAddress! + 2, n))
-            }
-            let spacesOnly = piece.allSatisfy { $0 == 0x20 || alphabet[0..<5].contains($0) }
-            if got != expected || (spacesOnly && gotDoubled != doubled) { wrong.append(piece) }
+            if written.map({ Array(out[..<$0]) }) != expected { wrong.append(piece) }
         }
         #expect(wrong.isEmpty, "\(wrong.prefix(3))")
     }

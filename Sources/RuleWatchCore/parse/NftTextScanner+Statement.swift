@@ -5,9 +5,10 @@ import Glibc
 extension NftTextScanner {
     /// Stores a rule's statement as `writeStatement` does, when the line has no tab, quote or
     /// brace (nearly every rule: `meta l4proto tcp  tcp dport 80 counter packets 0 bytes 0
-    /// jump KUBE-SVC-X`): copied whole, then its runs of spaces made one in place. Writing
-    /// the statement space by space with a `memchr` each was most of what storing an nft
-    /// rule cost.
+    /// jump KUBE-SVC-X`): copied into the arena eight bytes at a time, its runs of spaces
+    /// made one on the way (`_PlainStatement.copyCollapsed`). Writing the statement space by
+    /// space with a `memchr` each was most of what storing an nft rule cost; checking it
+    /// first, then copying it, then collapsing it in place read it three times.
     ///
     /// - Returns: `false`, with nothing written, for a line it does not take.
     mutating func storePlainStatement(_ text: ByteSlice, counter: AnonymousCounter?) -> Bool {
@@ -15,90 +16,74 @@ extension NftTextScanner {
         let first: ByteSlice
         var second = ByteSlice.empty
         if let counter, counter.valuesEnd <= end {
-            // The first piece ends at `counter`, the second starts with a space: no run of
-            // spaces crosses from one to the other.
+            // The counter's values left out: two pieces, each collapsed on its own as
+            // `writeStatement` does.
             first = text.slice(0, counter.valuesStart)
             second = text.slice(counter.valuesEnd, end)
         } else {
             first = text.slice(0, end)
         }
-        guard let inFirst = _PlainStatement.firstDoubledSpace(first),
-              let inSecond = _PlainStatement.firstDoubledSpace(second) else { return false }
+        let to = table.rules.bytes.reserve(first.count + second.count + _PlainStatement.slack)
+        guard let inFirst = _PlainStatement.copyCollapsed(first, to: to),
+              let inSecond = _PlainStatement.copyCollapsed(second, to: to + inFirst) else { return false }
+        table.rules.bytes.commit(inFirst + inSecond)
         if end < text.count { pending.handle = NftTextScanner.handle(in: text) }
-
-        let stored = first.count + second.count
-        let origin = Int(table.rules.mark)
-        table.rules.write(reserving: stored) { w in
-            w.write(first)
-            w.write(second)
-        }
-        let firstRun = inFirst < first.count ? inFirst : first.count + inSecond
-        guard firstRun < stored else { return true }
-        // Runs of spaces made one, in place, from the first run on: a rule has one or two.
-        var out = firstRun
-        table.rules.bytes.withUnsafeMutableBytes(from: origin) { b in
-            let p = b.baseAddress!
-            var i = firstRun
-            while i < stored {
-                // `i` is in a run whose first space is kept: skip the rest, then move up
-                // everything to the next run's second space.
-                while i < stored, p.load(fromByteOffset: i, as: UInt8.self) == ASCII.space { i += 1 }
-                let next = i + _PlainStatement.doubledSpace(p + i, stored - i)
-                if out != i { memmove(p + out, p + i, next - i) }
-                out += next - i
-                i = next
-            }
-        }
-        table.rules.bytes.removeLast(stored - out)
         return true
     }
 }
 
-/// A plain piece of an nft statement (no tab, quote or brace), checked eight bytes at a time.
+/// A plain piece of an nft statement (no tab, quote or brace), copied eight bytes at a time.
 enum _PlainStatement {
-    /// Where the first space that follows a space is in `s` (`s.count`: none); `nil` where
-    /// `s` holds a tab, quote or brace, or a byte that is rare in a statement (a control
-    /// character, `|`, `~`, DEL or above): `writeStatement`, which stores any statement, takes
-    /// those. A space at `s`'s start follows none.
-    static func firstDoubledSpace(_ s: ByteSlice) -> Int? {
-        let n = s.count
-        guard n > 0, let p = s.base.baseAddress else { return 0 }
-        var found = n
-        var carry: UInt64 = 0
-        var i = 0
-        while i + 8 < n {
-            let w = ByteWord.load(p, i)
-            if Self.rare(w) != 0 { return nil }
-            let space = ByteWord.bytes(w, ASCII.space)
-            let marks = doubled(space, after: carry)
-            if marks != 0, found == n { found = i + ByteWord.firstByte(marks) }
-            carry = space &>> 56
-            i += 8
-        }
-        // The last word ends at `n`: it overlaps bytes seen already, whose marks are shifted
-        // out (`drop` is below 64); a piece shorter than a word is padded instead.
-        let w = n >= 8 ? ByteWord.load(p, n - 8) : ByteWord.load(p, count: n, padding: plain)
-        let drop = n >= 8 ? UInt64(i + 8 - n) &<< 3 : 0
-        if Self.rare(w) &>> drop != 0 { return nil }
-        let marks = doubled(ByteWord.bytes(w, ASCII.space) &>> drop, after: carry)
-        if marks != 0, found == n { found = i + ByteWord.firstByte(marks) }
-        return found
-    }
+    /// Room a copy needs past the piece's own bytes: each word is stored whole.
+    static let slack = 8
 
-    /// Where the first space that follows a space is in the `n` bytes at `p` (`n`: none);
-    /// `p[0]` follows none. Only spaces are looked at.
-    static func doubledSpace(_ p: UnsafeRawPointer, _ n: Int) -> Int {
+    /// Copies `s` to `to`, each run of spaces made one; `to` has room for `s.count + slack`
+    /// bytes. A space at `s`'s start follows none.
+    ///
+    /// Each word is stored as it is and counted whole unless a space in it follows a space
+    /// (a rule has one or two such runs); that word is copied again byte by byte, the
+    /// spaces that follow a space left out.
+    ///
+    /// - Returns: how many bytes it wrote; `nil` where `s` holds a tab, quote or brace, or a
+    ///   byte that is rare in a statement (a control character, `|`, `~`, DEL or above):
+    ///   `writeStatement`, which stores any statement, takes those. What it wrote is then
+    ///   not the caller's.
+    static func copyCollapsed(_ s: ByteSlice, to: UnsafeMutableRawPointer) -> Int? {
+        let n = s.count
+        guard n > 0, let from = s.base.baseAddress else { return 0 }
+        var out = 0
         var carry: UInt64 = 0
-        var i = 0
-        while i < n {
-            let w = i + 8 <= n ? ByteWord.load(p, i) : ByteWord.load(p + i, count: n - i, padding: plain)
+        /// Stores the word of `count` bytes read at `from + i`; `false` if it holds a rare byte.
+        @inline(__always)
+        func copy(_ w: UInt64, at i: Int, count: Int) -> Bool {
+            if rare(w) != 0 { return false }
+            to.storeBytes(of: w.littleEndian, toByteOffset: out, as: UInt64.self)
             let space = ByteWord.bytes(w, ASCII.space)
-            let marks = doubled(space, after: carry)
-            if marks != 0 { return i + ByteWord.firstByte(marks) }
-            carry = space &>> 56
+            if doubled(space, after: carry) == 0 {
+                out += count
+                carry = space &>> 56
+                return true
+            }
+            var afterSpace = carry != 0
+            for k in i..<(i + count) {
+                let byte = from.load(fromByteOffset: k, as: UInt8.self)
+                let isSpace = byte == ASCII.space
+                if isSpace && afterSpace { continue }
+                to.storeBytes(of: byte, toByteOffset: out, as: UInt8.self)
+                out += 1
+                afterSpace = isSpace
+            }
+            carry = afterSpace ? 0x80 : 0
+            return true
+        }
+        var i = 0
+        while i + 8 <= n {
+            guard copy(ByteWord.load(from, i), at: i, count: 8) else { return nil }
             i += 8
         }
-        return n
+        // The last bytes, padded: never read beyond.
+        if i < n, !copy(ByteWord.load(from + i, count: n - i, padding: plain), at: i, count: n - i) { return nil }
+        return out
     }
 
     /// The spaces of a word whose byte before is a space too: each mark moved up one byte

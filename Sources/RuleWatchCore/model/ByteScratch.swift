@@ -44,16 +44,11 @@ final class ByteScratch {
 
     @inline(__always)
     func append(_ slice: ByteSlice) {
-        let n = slice.count
-        guard n > 0 else { return }
-        if count + n > capacity { grow(count + n) }
-        (base + count).copyMemory(from: slice.base.baseAddress!, byteCount: n)
-        count += n
+        guard let p = slice.base.baseAddress else { return }
+        append(p, slice.count)
     }
 
-    func append(_ text: StaticString) {
-        append(ByteSlice(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)))
-    }
+    func append(_ text: StaticString) { append(ByteSlice(text)) }
 
     /// Writes `value` in decimal.
     func append(decimal value: UInt64) {

@@ -26,31 +26,44 @@ public struct ChainInfo: Sendable, Hashable {
         self.line = line
     }
 
-    /// iptables' built-in chains, whose hook is their name.
+    /// iptables' built-in chains in the order iptables lists them (`PREROUTING` 0, `INPUT` 1,
+    /// `FORWARD` 2, `OUTPUT` 3, `POSTROUTING` 4); `nil` for a user chain.
     ///
     /// Called for every chain a listing declares (thousands of user chains on a kube node):
-    /// the length rules out nearly all of them before any string comparison.
-    public static func builtinHook(_ name: String) -> String? {
-        switch name.utf8.count {
-        case 10 where name == "PREROUTING": return "prerouting"
-        case 5 where name == "INPUT": return "input"
-        case 7 where name == "FORWARD": return "forward"
-        case 6 where name == "OUTPUT": return "output"
-        case 11 where name == "POSTROUTING": return "postrouting"
+    /// the length rules out nearly all of them before any comparison.
+    @inlinable
+    public static func builtinIndex(_ name: ByteSlice) -> Int? {
+        switch name.count {
+        case 5 where name == "INPUT": return 1
+        case 6 where name == "OUTPUT": return 3
+        case 7 where name == "FORWARD": return 2
+        case 10 where name == "PREROUTING": return 0
+        case 11 where name == "POSTROUTING": return 4
         default: return nil
         }
     }
 
-    /// `builtinHook` of a name as bytes: the hook as a literal's bytes.
+    /// The hook of the built-in chain `builtinIndex` numbers `k`, as a literal's bytes.
+    @inlinable
+    public static func builtinHook(index k: Int) -> ByteSlice {
+        switch k {
+        case 0: return ByteSlice("prerouting")
+        case 1: return ByteSlice("input")
+        case 2: return ByteSlice("forward")
+        case 3: return ByteSlice("output")
+        default: return ByteSlice("postrouting")
+        }
+    }
+
+    /// iptables' built-in chains, whose hook is their name, lower case.
     @inlinable
     public static func builtinHook(_ name: ByteSlice) -> ByteSlice? {
-        switch name.count {
-        case 10 where name == "PREROUTING": return ByteSlice("prerouting")
-        case 5 where name == "INPUT": return ByteSlice("input")
-        case 7 where name == "FORWARD": return ByteSlice("forward")
-        case 6 where name == "OUTPUT": return ByteSlice("output")
-        case 11 where name == "POSTROUTING": return ByteSlice("postrouting")
-        default: return nil
-        }
+        builtinIndex(name).map(builtinHook(index:))
+    }
+
+    /// `builtinHook` of a name kept as a `String`.
+    public static func builtinHook(_ name: String) -> String? {
+        var name = name
+        return name.withUTF8 { builtinHook(ByteSlice(UnsafeRawBufferPointer($0)))?.string }
     }
 }

@@ -93,20 +93,6 @@ extension ParsedTable {
                                        line: Int32(truncatingIfNeeded: line)))
     }
 
-    /// Stores a declared chain given as a value.
-    public mutating func declareChain(_ c: ChainInfo) {
-        var name = c.name, policy = c.policy ?? "", hook = c.hook ?? ""
-        name.withUTF8 { name in
-            policy.withUTF8 { policy in
-                hook.withUTF8 { hook in
-                    declareChain(name: ByteSlice(UnsafeRawBufferPointer(name)), policy: ByteSlice(UnsafeRawBufferPointer(policy)),
-                                 hook: ByteSlice(UnsafeRawBufferPointer(hook)), packets: c.packets, bytes: c.bytes,
-                                 references: c.references, line: c.line)
-                }
-            }
-        }
-    }
-
     /// Sets the last declared chain's hook or policy (nft prints them on a line of their own,
     /// after the chain's).
     public mutating func setLastChain(hook: ByteSlice? = nil, policy: ByteSlice? = nil) {

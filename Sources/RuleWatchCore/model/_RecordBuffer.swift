@@ -47,11 +47,7 @@ struct _RecordBuffer<Record: BitwiseCopyable>: @unchecked Sendable {
 
     /// Lends the records appended so far, to change in place.
     mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Record>) throws -> R) rethrows -> R {
-        if !isKnownUniquelyReferenced(&storage) {
-            let fresh = Storage(capacity: Swift.max(count, 1))
-            fresh.base.initialize(from: storage.base, count: count)
-            storage = fresh
-        }
+        if !isKnownUniquelyReferenced(&storage) { copyToFresh(capacity: storage.capacity) }
         return try body(UnsafeMutableBufferPointer(start: storage.base, count: count))
     }
 
@@ -73,9 +69,14 @@ struct _RecordBuffer<Record: BitwiseCopyable>: @unchecked Sendable {
             storage.capacity = bytes / stride
             storage.base = raw.bindMemory(to: Record.self, capacity: storage.capacity)
         } else {
-            let fresh = Storage(capacity: capacity)
-            fresh.base.initialize(from: storage.base, count: count)
-            storage = fresh
+            copyToFresh(capacity: capacity)
         }
+    }
+
+    /// Moves to a buffer of its own, the records copied: another value holds this one.
+    private mutating func copyToFresh(capacity: Int) {
+        let fresh = Storage(capacity: capacity)
+        fresh.base.initialize(from: storage.base, count: count)
+        storage = fresh
     }
 }

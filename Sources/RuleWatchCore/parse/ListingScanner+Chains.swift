@@ -15,7 +15,7 @@ extension ListingScanner {
         let closed = n > i && b[n - 1] == ASCII.closeParen
         if line.atEndWithoutNewline, !closed { return .invalid("cut-off chain header") }
 
-        let builtin = Self.builtinIndex(line.bytes.slice(name.lowerBound, name.upperBound))
+        let builtin = ChainInfo.builtinIndex(line.bytes.slice(name.lowerBound, name.upperBound))
         if table.chainCount > 0, let k = builtin, sawUserChain || k <= lastBuiltin {
             try emitTable(into: &receiver)
         }
@@ -34,7 +34,7 @@ extension ListingScanner {
             let nameBytes = line.bytes.slice(name.lowerBound, name.upperBound)
             chainName = table.rules.store(nameBytes)
             var chain = _ChainRecord(name: chainName, line: Int32(truncatingIfNeeded: line.number))
-            if builtin != nil, let hook = ChainInfo.builtinHook(nameBytes) { chain.hook = table.rules.store(hook) }
+            if let k = builtin { chain.hook = table.rules.store(ChainInfo.builtinHook(index: k)) }
             readParenthesis(b, from: i, to: n, into: &chain)
             table.rules.appendChain(chain)
         }
@@ -73,18 +73,6 @@ extension ListingScanner {
             }
         } else if let references = slice(first).decimal {
             chain.references = Int32(clamping: references)
-        }
-    }
-
-    /// The built-in chains in the order iptables lists them; `nil` for a user chain.
-    static func builtinIndex(_ name: ByteSlice) -> Int? {
-        switch name.count {
-        case 5 where name == "INPUT": return 1
-        case 6 where name == "OUTPUT": return 3
-        case 7 where name == "FORWARD": return 2
-        case 10 where name == "PREROUTING": return 0
-        case 11 where name == "POSTROUTING": return 4
-        default: return nil
         }
     }
 }

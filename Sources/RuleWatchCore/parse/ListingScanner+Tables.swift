@@ -1,5 +1,5 @@
 extension ListingScanner {
-    /// The table whose built-in chains these are (bits by `builtinIndex`).
+    /// The table whose built-in chains these are (bits by `ChainInfo.builtinIndex`).
     ///
     /// filter lists INPUT FORWARD OUTPUT, nat PREROUTING INPUT OUTPUT POSTROUTING (no INPUT
     /// before Linux 2.6.36), mangle all five, raw PREROUTING OUTPUT. security has filter's

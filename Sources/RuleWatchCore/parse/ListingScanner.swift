@@ -21,7 +21,7 @@ struct ListingScanner: SectionScanner {
     var layout = _ListingLayout.verbose
     /// The column header line `layout` was read from.
     var lastHeader = _RememberedLine()
-    /// Bit `i` set: built-in chain `i` of `builtinIndex` was listed in this table.
+    /// Bit `i` set: built-in chain `i` of `ChainInfo.builtinIndex` was listed in this table.
     var builtins: UInt8 = 0
     var lastBuiltin = -1
     var sawUserChain = false

@@ -59,7 +59,7 @@ extension NftTextScanner {
         counterObject = CounterObject(line: line)
         if wantsRules {
             let start = table.rules.mark
-            table.rules.write(ByteSlice(UnsafeRawBufferPointer(start: ("counter " as StaticString).utf8Start, count: 8)))
+            table.rules.write(ByteSlice("counter "))
             table.rules.write(name)
             counterObject.name = ArenaRange(start: start, end: table.rules.mark)
         }

@@ -17,7 +17,7 @@ enum _NftVerdictMaps {
         for (i, v) in mapVerdicts.enumerated() where verdicts & (1 << UInt8(i)) != 0 {
             if !first { out += Array(", ".utf8) }
             first = false
-            out.append(contentsOf: UnsafeRawBufferPointer(start: v.utf8Start, count: v.utf8CodeUnitCount))
+            out.append(contentsOf: ByteSlice(v).base)
         }
         out.append(ASCII.closeBrace)
         return out
